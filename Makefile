@@ -1,0 +1,37 @@
+# `make demo` and `make test` are the only commands a new user needs: each creates .venv when it
+# is missing and installs the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.stance-installed
+
+.PHONY: demo test lint data stats evaluate bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,plot]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/stance predict seeds/2024-11-20-kyiv-embassies.fr.txt
+
+test: $(STAMP)
+	$(BIN)/ruff check stance tests benchmarks
+	$(BIN)/python -m pytest
+
+data: $(STAMP)
+	$(BIN)/stance data build
+	$(BIN)/stance data validate
+
+stats: $(STAMP)
+	$(BIN)/stance data stats
+
+evaluate: $(STAMP)
+	$(BIN)/stance evaluate
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_predict.py
+	$(BIN)/python benchmarks/bench_countries.py
+
+clean:
+	rm -rf models reports .pytest_cache
