@@ -102,8 +102,12 @@ def _parse_header(event: Event, lines: list[str]) -> int:
         return 0
     if header["event_id"] != event.path.stem or not schema.is_event_id(header["event_id"]):
         event.problems.append(
-            Problem(name, 2, f"event_id {header['event_id']!r} must equal the file name stem "
-                    f"{event.path.stem!r}, lowercase-with-hyphens")
+            Problem(
+                name,
+                2,
+                f"event_id {header['event_id']!r} must equal the file name stem "
+                f"{event.path.stem!r}, lowercase-with-hyphens",
+            )
         )
     if header["split"] not in schema.SPLITS:
         event.problems.append(
@@ -120,9 +124,7 @@ def _parse_header(event: Event, lines: list[str]) -> int:
         for number, source in enumerate(sources, 1):
             lacking = [key for key in ("outlet", "date", "fact") if not source.get(key)]
             if lacking:
-                event.problems.append(
-                    Problem(name, 2, f"sources entry {number} lacks {', '.join(lacking)}")
-                )
+                event.problems.append(Problem(name, 2, f"sources entry {number} lacks {', '.join(lacking)}"))
     header["date"] = str(header["date"])
     event.header = header
     return close + 1
@@ -143,13 +145,15 @@ def _parse_articles(event: Event, lines: list[str], start: int, repo_dir: Path) 
         heading = ARTICLE_HEADING.match(line)
         if heading:
             finish()
-            current = _article_heading(event, heading.group(1), number, seen_ids)
+            # A broken heading still opens an article, so its lines raise no further problems.
+            current = _article_heading(event, heading.group(1), number, seen_ids) or {
+                "broken": True,
+                "paragraphs": [[]],
+            }
             continue
         if current is None:
             if line.strip():
-                event.problems.append(
-                    Problem(name, number, "text before the first '## <id> | <lang> | <date>' line")
-                )
+                event.problems.append(Problem(name, number, "text before the first '## <id> | <lang> | <date>' line"))
             continue
         if not line.strip():
             if current["paragraphs"][-1]:
@@ -166,8 +170,12 @@ def _article_heading(event: Event, heading: str, number: int, seen: set[str]) ->
     parts = [part.strip() for part in heading.split("|")]
     if len(parts) not in (3, 4):
         event.problems.append(
-            Problem(name, number, "article heading must be '## <id> | <language> | <YYYY-MM-DD>'"
-                    " with an optional '| source=seeds/<file>'")
+            Problem(
+                name,
+                number,
+                "article heading must be '## <id> | <language> | <YYYY-MM-DD>'"
+                " with an optional '| source=seeds/<file>'",
+            )
         )
         return None
     local, language, day = parts[:3]
@@ -206,7 +214,7 @@ def _parse_sentence(event: Event, number: int, line: str) -> tuple[str, list[dic
     pieces, mentions, cursor, plain_length = [], [], 0, 0
     ok = True
     for match in MENTION.finditer(line):
-        before = line[cursor:match.start()]
+        before = line[cursor : match.start()]
         pieces.append(before)
         plain_length += len(before)
         surface, spec = match.group(1), match.group(2)
@@ -215,20 +223,20 @@ def _parse_sentence(event: Event, number: int, line: str) -> tuple[str, list[dic
             event.problems.append(Problem(name, number, f"mention [{surface}]({spec}): {parsed}"))
             ok = False
         elif surface != surface.strip():
-            event.problems.append(
-                Problem(name, number, f"mention [{surface}] has leading or trailing spaces")
-            )
+            event.problems.append(Problem(name, number, f"mention [{surface}] has leading or trailing spaces"))
             ok = False
         else:
             country, label, role = parsed
-            mentions.append({
-                "country": country,
-                "mention": surface,
-                "mention_start": plain_length,
-                "mention_end": plain_length + len(surface),
-                "role": role,
-                "label": label,
-            })
+            mentions.append(
+                {
+                    "country": country,
+                    "mention": surface,
+                    "mention_start": plain_length,
+                    "mention_end": plain_length + len(surface),
+                    "role": role,
+                    "label": label,
+                }
+            )
         pieces.append(surface)
         plain_length += len(surface)
         cursor = match.end()
@@ -237,7 +245,11 @@ def _parse_sentence(event: Event, number: int, line: str) -> tuple[str, list[dic
     stray = re.search(r"\]\(|\[[^\]]*$", text)
     if stray:
         event.problems.append(
-            Problem(name, number, f"unbalanced or malformed markup near {text[max(0, stray.start() - 20):stray.end() + 20]!r}")
+            Problem(
+                name,
+                number,
+                f"unbalanced or malformed markup near {text[max(0, stray.start() - 20) : stray.end() + 20]!r}",
+            )
         )
         ok = False
     return (text, mentions) if ok else None
@@ -260,8 +272,8 @@ def _parse_spec(spec: str) -> tuple[str, str, str] | str:
     return country, label, role
 
 
-def _compile_article(event: Event, article: dict | None, repo_dir: Path) -> None:
-    if article is None:
+def _compile_article(event: Event, article: dict, repo_dir: Path) -> None:
+    if article.get("broken"):
         return
     name = str(event.path)
     paragraphs = [p for p in article["paragraphs"] if p]
@@ -286,9 +298,7 @@ def _compile_article(event: Event, article: dict | None, repo_dir: Path) -> None
         for number, sentence, _ in sentences:
             found = text.find(sentence, cursor)
             if found < 0:
-                event.problems.append(
-                    Problem(name, number, f"sentence not found, in order, in {article['seed_file']}")
-                )
+                event.problems.append(Problem(name, number, f"sentence not found, in order, in {article['seed_file']}"))
                 return
             offsets.append(found)
             cursor = found + len(sentence)
@@ -314,31 +324,35 @@ def _compile_article(event: Event, article: dict | None, repo_dir: Path) -> None
         source = "written"
 
     header = event.header
-    event.articles.append(Article(
-        article_id=article["article_id"],
-        event_id=header["event_id"],
-        language=article["language"],
-        date=article["date"],
-        text=text,
-        source=source,
-        seed_file=article["seed_file"],
-    ))
+    event.articles.append(
+        Article(
+            article_id=article["article_id"],
+            event_id=header["event_id"],
+            language=article["language"],
+            date=article["date"],
+            text=text,
+            source=source,
+            seed_file=article["seed_file"],
+        )
+    )
     for s_index, ((number, sentence, mentions), start) in enumerate(zip(sentences, offsets)):
         for m_index, mention in enumerate(mentions):
-            event.rows.append({
-                "row_id": f"{article['article_id']}/s{s_index + 1:03d}/m{m_index + 1}",
-                "article_id": article["article_id"],
-                "event_id": header["event_id"],
-                "date": article["date"],
-                "language": article["language"],
-                "sentence": sentence,
-                "sentence_start": start,
-                "sentence_end": start + len(sentence),
-                **mention,
-                "source": source,
-                "annotator": header.get("annotator", "stance-team"),
-                "split": header["split"],
-            })
+            event.rows.append(
+                {
+                    "row_id": f"{article['article_id']}/s{s_index + 1:03d}/m{m_index + 1}",
+                    "article_id": article["article_id"],
+                    "event_id": header["event_id"],
+                    "date": article["date"],
+                    "language": article["language"],
+                    "sentence": sentence,
+                    "sentence_start": start,
+                    "sentence_end": start + len(sentence),
+                    **mention,
+                    "source": source,
+                    "annotator": header.get("annotator", "stance-team"),
+                    "split": header["split"],
+                }
+            )
             event.row_lines.append(number)
 
 

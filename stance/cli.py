@@ -62,6 +62,71 @@ def _data_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
+def _train(args: argparse.Namespace) -> int:
+    from stance.train import train
+
+    path = train(args.data, out=args.out)
+    print(f"model saved to {path} (manifest and card beside it)")
+    return EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from stance.evaluate import evaluate, format_summary
+
+    print(format_summary(evaluate(args.data, out_dir=args.out, folds=args.folds)))
+    return EXIT_OK
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from stance import output
+    from stance.inputs import InputError, read_articles
+    from stance.predict import default_model, predict_article
+
+    model = default_model(args.model)
+    bad = 0
+    if args.format == "csv":
+        print(output.csv_header(args.level))
+    for article in read_articles(args.paths):
+        if isinstance(article, InputError):
+            print(f"stance: skipped: {article}", file=sys.stderr)
+            bad += 1
+            continue
+        if not article.text.strip():
+            print(f"stance: skipped: {article.source}: is empty", file=sys.stderr)
+            bad += 1
+            continue
+        result = predict_article(article.text, date=args.date, language=args.language, model=model)
+        if args.format == "json":
+            print(output.article_json(article.source, result, level=args.level))
+        elif args.format == "csv":
+            print(output.article_csv(article.source, result, level=args.level))
+        else:
+            print(output.article_table(article.source, result, level=args.level))
+        sys.stdout.flush()
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from stance.explain import explain_sentence
+
+    for line in explain_sentence(args.sentence, args.country, top=args.top, model=_model(args)):
+        print(line)
+    return EXIT_OK
+
+
+def _model(args: argparse.Namespace):
+    from stance.predict import default_model
+
+    return default_model(args.model)
+
+
+def _countries_eval(args: argparse.Namespace) -> int:
+    from stance.countries import evaluate, format_evaluation
+
+    print(format_evaluation(evaluate(args.data)))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -78,13 +143,57 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=func)
         if name == "stats":
             sub.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
-    check = data_commands.add_parser("check", help="parse event files; print problems and figures against one writer share of the goals")
+    check = data_commands.add_parser(
+        "check", help="parse event files; print problems and figures against one writer share of the goals"
+    )
     check.add_argument("files", nargs="+")
     check.set_defaults(func=_data_check)
+
+    train = commands.add_parser("train", help="train the stance model and save it with a manifest")
+    train.add_argument("--data", type=Path, default=None, help="annotations folder or rows file")
+    train.add_argument("--out", type=Path, default=None, help="model path (default models/stance.joblib)")
+    train.set_defaults(func=_train)
+
+    evaluate = commands.add_parser("evaluate", help="grouped CV and fixed split, with a baseline")
+    evaluate.add_argument("--data", type=Path, default=None, help="annotations folder or rows file")
+    evaluate.add_argument("--out", type=Path, default=None, help="report folder (default reports/)")
+    evaluate.add_argument("--folds", type=int, default=5)
+    evaluate.set_defaults(func=_evaluate)
+
+    predict = commands.add_parser(
+        "predict",
+        help="postures per country of articles (files, folders or - for stdin)",
+        description="Print each article's countries with their posture, confidence and evidence. "
+        "Exit 0 when every input was read, 2 when an input was skipped (empty, binary, not UTF-8, "
+        "too big, missing) or the model cannot be loaded.",
+    )
+    predict.add_argument("paths", nargs="+", help="text files, folders of .txt files, or -")
+    predict.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    predict.add_argument("--level", choices=("article", "sentence"), default="article")
+    predict.add_argument("--date", default=None, help="article date (YYYY-MM-DD), for leaders' names")
+    predict.add_argument("--language", default=None, help="ISO 639-1 code; guessed when omitted")
+    predict.add_argument("--model", type=Path, default=None, help="a saved model (default: models/)")
+    predict.set_defaults(func=_predict)
+
+    explain = commands.add_parser("explain", help="the n-grams that weighed most for one country")
+    explain.add_argument("sentence")
+    explain.add_argument("--country", required=True, help="ISO alpha-3 code of the target country")
+    explain.add_argument("--top", type=int, default=12)
+    explain.add_argument("--model", type=Path, default=None)
+    explain.set_defaults(func=_explain)
+
+    countries = commands.add_parser("countries", help="the country-mention finder")
+    countries_commands = countries.add_subparsers(dest="countries_command", required=True)
+    ev = countries_commands.add_parser("eval", help="precision, recall, F1 on the labelled mentions")
+    ev.add_argument("--data", type=Path, default=None, help="a mentions JSON Lines file")
+    ev.set_defaults(func=_countries_eval)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.basicConfig(format="stance: %(message)s", level=logging.INFO)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

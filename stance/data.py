@@ -48,7 +48,11 @@ HELPER_GOALS = {
 
 
 class DatasetError(ValueError):
-    """The dataset on disk cannot be read as rows."""
+    """The dataset on disk cannot be read as rows; ``line`` is 0 when the whole file is at fault."""
+
+    def __init__(self, path: Path, line: int, reason: str):
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+        self.path, self.line, self.reason = path, line, reason
 
 
 # --------------------------------------------------------------------------- files
@@ -73,11 +77,11 @@ def read_jsonl(path: Path) -> list[tuple[int, dict]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DatasetError(f"{path}: cannot be read: {error.strerror}") from None
+        raise DatasetError(path, 0, f"cannot be read: {error.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DatasetError(f"{path}: is not UTF-8 text (byte {error.start})") from None
+        raise DatasetError(path, 0, f"is not UTF-8 text (byte {error.start})") from None
     records = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -85,9 +89,9 @@ def read_jsonl(path: Path) -> list[tuple[int, dict]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise DatasetError(f"{path}:{number}: malformed JSON: {error.msg}") from None
+            raise DatasetError(path, number, f"malformed JSON: {error.msg}") from None
         if not isinstance(record, dict):
-            raise DatasetError(f"{path}:{number}: expected a JSON object per line")
+            raise DatasetError(path, number, "expected a JSON object per line")
         records.append((number, record))
     return records
 
@@ -186,7 +190,7 @@ def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     missing = [column for column in schema.COLUMNS if column not in frame.columns]
     if records and missing:
-        raise DatasetError(f"{path}: rows lack column(s) {', '.join(missing)}")
+        raise DatasetError(path, 0, f"rows lack column(s) {', '.join(missing)}")
     if not records:
         frame = pd.DataFrame(columns=list(schema.COLUMNS))
     for column in schema.INT_COLUMNS:
@@ -224,7 +228,7 @@ def validate(annotations_dir: Path | None = None) -> list[Problem]:
         try:
             articles = {r.get("article_id"): r for _, r in read_jsonl(articles_path)}
         except DatasetError as error:
-            problems.append(Problem(str(articles_path), 0, str(error)))
+            problems.append(Problem(str(articles_path), error.line, error.reason))
     for name in ROW_FILES:
         rows_path = annotations_dir / name
         if not rows_path.exists():
@@ -235,7 +239,10 @@ def validate(annotations_dir: Path | None = None) -> list[Problem]:
 
     if paths and not result.problems and (annotations_dir / ROWS_FILE).exists():
         compiled = [row for event in result.events for row in event.rows]
-        stored = [record for _, record in read_jsonl(annotations_dir / ROWS_FILE)]
+        try:
+            stored = [record for _, record in read_jsonl(annotations_dir / ROWS_FILE)]
+        except DatasetError:
+            stored = compiled  # already reported above
         if compiled != stored:
             problems.append(Problem(
                 str(annotations_dir / ROWS_FILE), 0,
@@ -250,7 +257,7 @@ def validate_rows_file(path: Path, articles: dict[str, dict]) -> list[Problem]:
     try:
         records = read_jsonl(path)
     except DatasetError as error:
-        return [Problem(name, 0, str(error).removeprefix(f"{path}: "))]
+        return [Problem(name, error.line, error.reason)]
     problems = []
     seen_ids: dict[str, int] = {}
     seen_spans: dict[tuple, int] = {}

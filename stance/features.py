@@ -1,8 +1,21 @@
-"""Turn (sentence, target mention) pairs into text the vectorizer reads, and lexical cues."""
+"""Turn (sentence, target mention) pairs into text the vectorizers read, and lexical cues.
+
+A sentence is seen from one target country at a time. :func:`target_views` returns two views:
+
+- the *sentence view*: the whole sentence, lowercased, with the target's mentions replaced by
+  ``xtgtx`` and every other country's by ``xothx``, and tokens after a negation cue prefixed
+  ``neg_``; the vectorizer reads its word n-grams;
+- the *local view*: the tokens of the target's clause within a window around the target, so that
+  "France kept its embassy open while Germany cut its staff" gives France and Germany different
+  features.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+TARGET, OTHER, PLACE = "xtgtx", "xothx", "xlocx"
 
 NEGATION = re.compile(
     r"n['’]t\b|\bn['’](?=\w)|\b(?:not|never|no longer|no plans?|neither|nor|without|"
@@ -16,7 +29,113 @@ REOPENING = re.compile(
     re.IGNORECASE,
 )
 
+# Tokens: words (apostrophe elisions split off), and the punctuation that bounds clauses.
+_TOKEN = re.compile(r"\w+(?:['’]t\b)?|[,;:()«»“”\"!?]")
+_NEGATORS = frozenset({
+    "not", "never", "no", "nor", "neither", "without", "n't", "n’t", "ne", "n", "pas", "jamais",
+    "aucun", "aucune", "ni", "sans", "nicht", "kein", "keine", "keinen", "nie", "niemals",
+    "nunca", "ningun", "ninguna", "non", "mai", "nessun", "nessuna", "plus",
+})
+_NEGATION_SCOPE_END = frozenset(",;:()«»“”\"!?")
+# Words that open a new clause: the target's clause stops at them.
+_CLAUSE_BREAKS = frozenset({
+    "while", "whereas", "but", "although", "though", "meanwhile", "however", "unlike",
+    "tandis", "alors", "mais", "cependant", "contrairement",
+    "während", "aber", "jedoch", "mientras", "pero", "sino", "mentre", "invece", "ma",
+    ";",
+})
+
 
 def has_negation_or_reopening(sentence: str) -> bool:
     """True when the sentence holds a negation cue or speaks of a reopening."""
     return bool(NEGATION.search(sentence) or REOPENING.search(sentence))
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, keeping the text's meaning for matching words."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+def mask(
+    sentence: str,
+    target: list[tuple[int, int]],
+    others: list[tuple[int, int]],
+    places: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
+) -> str:
+    """Replace the target's spans by ``xtgtx``, other countries' by ``xothx`` and mentions that
+    are only places by ``xlocx``."""
+    spans = sorted(
+        [(s, e, TARGET) for s, e in target]
+        + [(s, e, OTHER) for s, e in others]
+        + [(s, e, PLACE) for s, e in places]
+    )
+    pieces, cursor = [], 0
+    for start, end, token in spans:
+        if start < cursor:  # overlapping spans: keep the first
+            continue
+        pieces.append(sentence[cursor:start])
+        pieces.append(f" {token} ")
+        cursor = end
+    pieces.append(sentence[cursor:])
+    return "".join(pieces)
+
+
+def tokens(masked: str, *, stem: int = 0, negation: bool = True) -> list[str]:
+    """Folded tokens of a masked sentence; ``neg_`` marks tokens in a negation's scope."""
+    words = _TOKEN.findall(fold(masked))
+    out, scope = [], 0
+    for word in words:
+        if word in _NEGATION_SCOPE_END:
+            scope = 0
+            out.append(word)
+            continue
+        if stem and len(word) > stem and word not in (TARGET, OTHER, PLACE):
+            word = word[:stem]
+        if negation and scope:
+            out.append("neg_" + word)
+            scope -= 1
+        else:
+            out.append(word)
+        if negation and (word in _NEGATORS or word.endswith("n't") or word.endswith("n’t")):
+            scope = 4
+    return out
+
+
+def local_tokens(words: list[str], *, window: int) -> list[str]:
+    """The target's clause, cut to ``window`` tokens on each side of its first mention."""
+    try:
+        at = next(i for i, word in enumerate(words) if word.endswith(TARGET))
+    except StopIteration:
+        return []
+    left = at
+    while left > 0 and at - left < window and words[left - 1].removeprefix("neg_") not in _CLAUSE_BREAKS:
+        left -= 1
+    right = at + 1
+    while right < len(words) and right - at <= window and words[right].removeprefix("neg_") not in _CLAUSE_BREAKS:
+        right += 1
+    return words[left:right]
+
+
+def target_views(
+    sentence: str,
+    target: list[tuple[int, int]],
+    others: list[tuple[int, int]],
+    places: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
+    *,
+    window: int = 8,
+    stem: int = 0,
+    negation: bool = True,
+) -> tuple[str, str]:
+    """The sentence view and the local view of one target in one sentence (see module doc).
+
+    Examples
+    --------
+    >>> full, local = target_views("France kept it open while Germany cut staff", [(26, 33)], [(0, 6)])
+    >>> full
+    'xothx kept it open while xtgtx cut staff'
+    >>> local
+    'xtgtx cut staff'
+    """
+    words = tokens(mask(sentence, target, others, places), stem=stem, negation=negation)
+    return " ".join(words), " ".join(local_tokens(words, window=window))

@@ -1,0 +1,216 @@
+"""Predict postures: per (sentence, country mention), and rolled up per (article, country).
+
+The default model is loaded once per process (:func:`default_model`); when none has been trained
+yet it is trained from the bundled annotations, cached under ``models/`` and used.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance import config, schema
+
+log = logging.getLogger("stance")
+_lock = threading.Lock()
+_default = None
+
+
+def default_model(path: str | Path | None = None):
+    """The default model, loaded once per process; trained first if none is saved yet."""
+    global _default
+    with _lock:
+        if _default is None or path is not None:
+            from stance.train import load_model, train
+
+            model_path = Path(path) if path is not None else config.DEFAULT_MODEL
+            if path is None and not model_path.exists():
+                log.warning("no trained model at %s: training one from the bundled annotations "
+                            "(once; it is cached for next time)", model_path)
+                train(out=model_path, metrics=False)
+            model = load_model(model_path)
+            if path is not None:
+                return model
+            _default = model
+        return _default
+
+
+def mention_rows(
+    texts: Sequence[str],
+    *,
+    dates: Sequence[str | None] | None = None,
+) -> pd.DataFrame:
+    """One row per (sentence, country mention) found in the texts: the model's input frame.
+
+    Columns: ``doc`` (index of the text), ``sentence``, ``sentence_start``, ``sentence_end``,
+    ``country``, ``mention``, ``mention_start``, ``mention_end`` (in the sentence), ``kind``,
+    ``role``.
+    """
+    from stance.countries import find_mentions
+    from stance.text import split_sentences
+
+    dates = dates or [None] * len(texts)
+    columns: dict[str, list] = {name: [] for name in (
+        "doc", "sentence", "sentence_start", "sentence_end", "country", "mention",
+        "mention_start", "mention_end", "kind", "role")}
+    for doc, (text, date) in enumerate(zip(texts, dates)):
+        for span in split_sentences(text):
+            for mention in find_mentions(span.text, date=date):
+                columns["doc"].append(doc)
+                columns["sentence"].append(span.text)
+                columns["sentence_start"].append(span.start)
+                columns["sentence_end"].append(span.end)
+                columns["country"].append(mention.country)
+                columns["mention"].append(mention.text)
+                columns["mention_start"].append(mention.start)
+                columns["mention_end"].append(mention.end)
+                columns["kind"].append(mention.kind)
+                columns["role"].append(mention.role)
+    return pd.DataFrame(columns)
+
+
+def predict_sentences(frame: pd.DataFrame, *, model=None) -> pd.DataFrame:
+    """Label every (sentence, mention) row of ``frame``.
+
+    ``frame`` needs ``sentence``, ``mention_start``, ``mention_end``; ``country`` and ``role``
+    are used when present (a ``location`` mention is ``none`` by rule). Rows that share a sentence
+    are that sentence's mentions. Returns a copy with ``predicted``, ``confidence`` and one
+    ``p_<label>`` column per label.
+    """
+    out = frame.copy()
+    for label in schema.LABELS:
+        out[f"p_{label}"] = 0.0
+    if out.empty:
+        out["predicted"] = pd.Series(dtype=object)
+        out["confidence"] = pd.Series(dtype=float)
+        return out
+    model = model if model is not None else default_model()
+    proba = model.predict_proba(out)
+    for index, label in enumerate(model.classes_):
+        out[f"p_{label}"] = proba[:, index]
+    if "role" in out.columns:
+        places = (out["role"] == "location").to_numpy()
+        for label in schema.LABELS:
+            out.loc[places, f"p_{label}"] = 1.0 if label == "none" else 0.0
+    matrix = out[[f"p_{label}" for label in schema.LABELS]].to_numpy()
+    out["predicted"] = np.asarray(schema.LABELS, dtype=object)[matrix.argmax(axis=1)]
+    out["confidence"] = matrix.max(axis=1)
+    return out
+
+
+def roll_up(rows: pd.DataFrame, *, language: str = "en") -> list[dict]:
+    """Per-country postures of one article from its sentence-level predictions.
+
+    A country's posture is its best-supported non-none label over its actor mentions (the label
+    of its most confident non-none sentence); other non-none labels it received are listed under
+    ``conflicts``, with their evidence. A country mentioned only as a place is ``none``.
+    """
+    from stance.countries import country_name
+
+    countries = []
+    for country, group in rows.groupby("country", sort=False):
+        actors = group[group["role"] == "actor"]
+        postures = actors[actors["predicted"] != "none"]
+        entry = {"country": country, "name": country_name(country, "en"),
+                 "role": "actor" if len(actors) else "location", "mentions": len(group)}
+        if postures.empty:
+            confidence = float(actors["p_none"].max()) if len(actors) else 1.0
+            entry.update(stance="none", confidence=round(confidence, 4), evidence=[], conflicts=[])
+        else:
+            support = postures.groupby("predicted")["confidence"].max().sort_values(ascending=False)
+            best = support.index[0]
+            entry.update(
+                stance=best,
+                confidence=round(float(support.iloc[0]), 4),
+                evidence=_evidence(postures[postures["predicted"] == best]),
+                conflicts=[
+                    {"stance": label, "confidence": round(float(value), 4),
+                     "evidence": _evidence(postures[postures["predicted"] == label])}
+                    for label, value in support.iloc[1:].items()
+                ],
+            )
+        countries.append(entry)
+    countries.sort(key=lambda c: (c["stance"] == "none", -c["confidence"]))
+    return countries
+
+
+def _evidence(rows: pd.DataFrame) -> list[dict]:
+    best = rows.sort_values("confidence", ascending=False).drop_duplicates("sentence_start")
+    return [
+        {"sentence": r.sentence, "start": int(r.sentence_start), "end": int(r.sentence_end),
+         "confidence": round(float(r.confidence), 4)}
+        for r in best.itertuples()
+    ]
+
+
+def _sentence_records(rows: pd.DataFrame) -> list[dict]:
+    keep = ["sentence", "sentence_start", "sentence_end", "country", "mention", "mention_start",
+            "mention_end", "kind", "role", "predicted", "confidence"]
+    records = rows[keep].rename(columns={"predicted": "stance"}).to_dict(orient="records")
+    for record in records:
+        record["confidence"] = round(float(record["confidence"]), 4)
+        for key in ("sentence_start", "sentence_end", "mention_start", "mention_end"):
+            record[key] = int(record[key])
+    return records
+
+
+def predict_many(
+    texts: Iterable[str],
+    *,
+    dates: Sequence[str | None] | None = None,
+    languages: Sequence[str | None] | None = None,
+    model=None,
+) -> list[dict]:
+    """Predict many articles with one model call over all their mentions.
+
+    Returns one dict per text, as :func:`predict_article` does.
+    """
+    from stance.language import guess_language
+
+    texts = list(texts)
+    languages = list(languages) if languages is not None else [None] * len(texts)
+    rows = predict_sentences(mention_rows(texts, dates=dates), model=model)
+    by_doc = dict(tuple(rows.groupby("doc"))) if len(rows) else {}
+    results = []
+    for doc, text in enumerate(texts):
+        language = languages[doc] or guess_language(text)
+        part = by_doc.get(doc, rows.iloc[:0])
+        results.append({
+            "language": language,
+            "date": dates[doc] if dates else None,
+            "countries": roll_up(part, language=language),
+            "sentences": _sentence_records(part),
+        })
+    return results
+
+
+def predict_article(
+    text: str,
+    *,
+    date: str | None = None,
+    language: str | None = None,
+    model=None,
+) -> dict:
+    """Each country's posture in one article.
+
+    Parameters
+    ----------
+    text : the article.
+    date : its ISO date, used to resolve leaders' names to countries.
+    language : ISO 639-1 code; guessed when ``None``.
+    model : a fitted model; ``None`` uses :func:`default_model`.
+
+    Returns
+    -------
+    ``{"language", "date", "countries": [{"country", "name", "stance", "confidence", "role",
+    "mentions", "evidence": [{"sentence", "start", "end", "confidence"}], "conflicts": [...]}],
+    "sentences": [...sentence-level predictions...]}``
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    return predict_many([text], dates=[date], languages=[language], model=model)[0]
