@@ -4,18 +4,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stance-installed
+# The Label Studio server, for the tests, in its own environment: its pins are not ours.
+LS_VENV := .venv-ls
+LS_STAMP := $(LS_VENV)/.installed
+LABEL_STUDIO := label-studio>=1.20,<2
 
 .PHONY: demo test lint data stats evaluate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,plot]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,plot,notebooks]"
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/stance predict seeds/2024-11-20-kyiv-embassies.fr.txt
 
-test: $(STAMP)
+$(LS_STAMP):
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "$(LABEL_STUDIO)"
+	touch $(LS_STAMP)
+
+test: $(STAMP) $(LS_STAMP)
 	$(BIN)/ruff check stance tests benchmarks
 	$(BIN)/python -m pytest
 

@@ -127,6 +127,31 @@ def _countries_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _annotate_push(args: argparse.Namespace) -> int:
+    from stance.labelstudio import push
+
+    result = push(args.paths, project=args.project, url=args.url, api_key=args.api_key, order=args.order,
+                  date=args.date, event_id=args.event)
+    print(f"project {args.project!r} (id {result.project_id}): {result.created} task(s) created, "
+          f"{result.skipped} already there")
+    return EXIT_OK
+
+
+def _annotate_pull(args: argparse.Namespace) -> int:
+    from stance.labelstudio import format_pull, pull
+
+    print(format_pull(*pull(project=args.project, url=args.url, api_key=args.api_key,
+                            annotations_dir=args.annotations)))
+    return EXIT_OK
+
+
+def _annotate_import(args: argparse.Namespace) -> int:
+    from stance.labelstudio import format_pull, import_export
+
+    print(format_pull(*import_export(args.export, annotations_dir=args.annotations)))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -187,18 +212,47 @@ def build_parser() -> argparse.ArgumentParser:
     ev = countries_commands.add_parser("eval", help="precision, recall, F1 on the labelled mentions")
     ev.add_argument("--data", type=Path, default=None, help="a mentions JSON Lines file")
     ev.set_defaults(func=_countries_eval)
+
+    annotate = commands.add_parser("annotate", help="the Label Studio round trip")
+    annotate_commands = annotate.add_subparsers(dest="annotate_command", required=True)
+    connection = argparse.ArgumentParser(add_help=False)
+    connection.add_argument("--url", default=None, help="Label Studio address (default $LABEL_STUDIO_URL)")
+    connection.add_argument("--api-key", default=None, help="API token (default $LABEL_STUDIO_API_KEY)")
+    connection.add_argument("--project", required=True, help="project title")
+    push = annotate_commands.add_parser("push", parents=[connection],
+                                        help="send articles' sentences with the model's suggestions")
+    push.add_argument("paths", nargs="+", help="text files or folders")
+    push.add_argument("--order", choices=("article", "uncertainty"), default="article",
+                      help="uncertainty: the sentences the model is least sure of first")
+    push.add_argument("--date", default=None, help="article date (default: from a .toml beside the file)")
+    push.add_argument("--event", default=None, help="event id for the rows (default: from the file)")
+    push.set_defaults(func=_annotate_push)
+    pull = annotate_commands.add_parser("pull", parents=[connection],
+                                        help="merge completed annotations into annotations/")
+    pull.add_argument("--annotations", type=Path, default=None, help="annotations folder")
+    pull.set_defaults(func=_annotate_pull)
+    imp = annotate_commands.add_parser("import", help="merge a Label Studio JSON export file, no server")
+    imp.add_argument("export", type=Path)
+    imp.add_argument("--annotations", type=Path, default=None, help="annotations folder")
+    imp.set_defaults(func=_annotate_import)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     import logging
 
-    logging.basicConfig(format="stance: %(message)s", level=logging.INFO)
+    log = logging.getLogger("stance")  # our messages only, not those of the libraries we call
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("stance: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UserError, ValueError, OSError) as error:
+    except (UserError, ValueError, OSError, RuntimeError) as error:
         print(f"stance: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from stance.features import has_negation_or_reopening
 ROWS_FILE = "rows.jsonl"
 ARTICLES_FILE = "articles.jsonl"
 LABELSTUDIO_FILE = "labelstudio.jsonl"
+LABELSTUDIO_ARTICLES = "labelstudio_articles.jsonl"
 ROW_FILES = (ROWS_FILE, LABELSTUDIO_FILE)
 
 #: The size and balance the dataset card promises; ``stance data stats`` checks them.
@@ -199,10 +200,15 @@ def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def load_articles(path: str | Path | None = None) -> dict[str, dict]:
-    """Article records by article_id, from ``articles.jsonl`` in the annotations folder."""
+    """Article records by article_id, from ``articles.jsonl`` (and ``labelstudio_articles.jsonl``)
+    in the annotations folder, or from one articles file."""
     folder = Path(path) if path is not None else config.ANNOTATIONS_DIR
-    file = folder / ARTICLES_FILE if folder.is_dir() else folder
-    return {record["article_id"]: record for _, record in read_jsonl(file)}
+    files = (
+        [folder / n for n in (ARTICLES_FILE, LABELSTUDIO_ARTICLES) if (folder / n).exists()]
+        if folder.is_dir()
+        else [folder]
+    )
+    return {record["article_id"]: record for file in files for _, record in read_jsonl(file)}
 
 
 # --------------------------------------------------------------------------- validate
@@ -222,13 +228,14 @@ def validate(annotations_dir: Path | None = None) -> list[Problem]:
     result = compile_events(paths)
     problems.extend(result.problems)
 
-    articles_path = annotations_dir / ARTICLES_FILE
     articles: dict[str, dict] = {}
-    if articles_path.exists():
-        try:
-            articles = {r.get("article_id"): r for _, r in read_jsonl(articles_path)}
-        except DatasetError as error:
-            problems.append(Problem(str(articles_path), error.line, error.reason))
+    for name in (ARTICLES_FILE, LABELSTUDIO_ARTICLES):
+        articles_path = annotations_dir / name
+        if articles_path.exists():
+            try:
+                articles.update({r.get("article_id"): r for _, r in read_jsonl(articles_path)})
+            except DatasetError as error:
+                problems.append(Problem(str(articles_path), error.line, error.reason))
     for name in ROW_FILES:
         rows_path = annotations_dir / name
         if not rows_path.exists():
@@ -244,10 +251,13 @@ def validate(annotations_dir: Path | None = None) -> list[Problem]:
         except DatasetError:
             stored = compiled  # already reported above
         if compiled != stored:
-            problems.append(Problem(
-                str(annotations_dir / ROWS_FILE), 0,
-                "differs from what the event files compile to; run 'stance data build'",
-            ))
+            problems.append(
+                Problem(
+                    str(annotations_dir / ROWS_FILE),
+                    0,
+                    "differs from what the event files compile to; run 'stance data build'",
+                )
+            )
     return problems
 
 
@@ -271,11 +281,14 @@ def validate_rows_file(path: Path, articles: dict[str, dict]) -> list[Problem]:
         article = articles.get(row["article_id"])
         if article is None:
             problems.append(Problem(name, number, f"article {row['article_id']!r} is not in {ARTICLES_FILE}"))
-        elif article["text"][row["sentence_start"]:row["sentence_end"]] != row["sentence"]:
-            problems.append(Problem(
-                name, number,
-                f"sentence does not equal the article slice {row['sentence_start']}:{row['sentence_end']}",
-            ))
+        elif article["text"][row["sentence_start"] : row["sentence_end"]] != row["sentence"]:
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"sentence does not equal the article slice {row['sentence_start']}:{row['sentence_end']}",
+                )
+            )
         if row["row_id"] in seen_ids:
             problems.append(Problem(name, number, f"row_id {row['row_id']!r} repeats line {seen_ids[row['row_id']]}"))
         seen_ids.setdefault(row["row_id"], number)
@@ -288,20 +301,26 @@ def validate_rows_file(path: Path, articles: dict[str, dict]) -> list[Problem]:
         labels.setdefault(row["label"], number)
         if len(labels) == 2 and row["label"] not in list(labels)[:1]:
             first = next(iter(labels.items()))
-            problems.append(Problem(
-                name, number,
-                f"mention {row['mention']!r} ({row['country']}) is labelled {row['label']!r} here "
-                f"and {first[0]!r} on line {first[1]} in the same sentence",
-            ))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"mention {row['mention']!r} ({row['country']}) is labelled {row['label']!r} here "
+                    f"and {first[0]!r} on line {first[1]} in the same sentence",
+                )
+            )
         splits = splits_by_event.setdefault(row["event_id"], {})
         splits.setdefault(row["split"], number)
         if len(splits) == 2 and list(splits)[-1] == row["split"] and splits[row["split"]] == number:
             other = next(s for s in splits if s != row["split"])
-            problems.append(Problem(
-                name, number,
-                f"event {row['event_id']!r} is in split {row['split']!r} here and in {other!r} "
-                f"on line {splits[other]}",
-            ))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"event {row['event_id']!r} is in split {row['split']!r} here and in {other!r} "
+                    f"on line {splits[other]}",
+                )
+            )
     return problems
 
 
@@ -315,10 +334,22 @@ def sentence_keys(frame: pd.DataFrame) -> pd.Series:
 def stats(frame: pd.DataFrame) -> dict:
     """Size and balance figures of a frame of rows (see :data:`GOALS`)."""
     if frame.empty:
-        return {"rows": 0, "events": 0, "articles": 0, "sentences": 0, "by_language": {},
-                "by_label": {}, "by_language_label": {}, "multi_country_rows": 0,
-                "multi_country_share": 0.0, "mixed_label_rows": 0, "mixed_posture_rows": 0,
-                "negation_or_reopening_rows": 0, "by_split": {}, "by_source": {}}
+        return {
+            "rows": 0,
+            "events": 0,
+            "articles": 0,
+            "sentences": 0,
+            "by_language": {},
+            "by_label": {},
+            "by_language_label": {},
+            "multi_country_rows": 0,
+            "multi_country_share": 0.0,
+            "mixed_label_rows": 0,
+            "mixed_posture_rows": 0,
+            "negation_or_reopening_rows": 0,
+            "by_split": {},
+            "by_source": {},
+        }
     keys = sentence_keys(frame)
     countries_per_sentence = frame.groupby(keys)["country"].nunique()
     multi = keys.map(countries_per_sentence) >= 2
@@ -362,17 +393,33 @@ def goal_checks(figures: dict, goals: dict | None = None) -> list[tuple[str, str
         value = figures["by_label"].get(label, 0)
         checks.append((f"{label} rows", str(value), f">= {minimum}", value >= minimum))
     share = figures["multi_country_share"]
-    checks.append(("rows in multi-country sentences", f"{share:.1%}",
-                   f">= {goals['multi_country_share']:.0%}", share >= goals["multi_country_share"]))
+    checks.append(
+        (
+            "rows in multi-country sentences",
+            f"{share:.1%}",
+            f">= {goals['multi_country_share']:.0%}",
+            share >= goals["multi_country_share"],
+        )
+    )
     value = figures["mixed_label_rows"]
-    checks.append(("rows in mixed-label sentences", str(value), f">= {goals['mixed_label_rows']}",
-                   value >= goals["mixed_label_rows"]))
+    checks.append(
+        (
+            "rows in mixed-label sentences",
+            str(value),
+            f">= {goals['mixed_label_rows']}",
+            value >= goals["mixed_label_rows"],
+        )
+    )
     value = figures["negation_or_reopening_rows"]
-    checks.append(("rows with negation or reopening", str(value),
-                   f">= {goals['negation_or_reopening_rows']}",
-                   value >= goals["negation_or_reopening_rows"]))
-    checks.append(("events", str(figures["events"]), f">= {goals['events']}",
-                   figures["events"] >= goals["events"]))
+    checks.append(
+        (
+            "rows with negation or reopening",
+            str(value),
+            f">= {goals['negation_or_reopening_rows']}",
+            value >= goals["negation_or_reopening_rows"],
+        )
+    )
+    checks.append(("events", str(figures["events"]), f">= {goals['events']}", figures["events"] >= goals["events"]))
     return checks
 
 
@@ -409,4 +456,3 @@ def check_files(paths: list[Path]) -> tuple[list[Problem], dict]:
     result = compile_events([path for path in paths if path.name != "README.md"])
     frame = pd.DataFrame([row for event in result.events for row in event.rows])
     return result.problems, stats(frame)
-

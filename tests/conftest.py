@@ -65,12 +65,18 @@ def annotations_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def trained_model(tmp_path_factory):
+def model_path(tmp_path_factory) -> Path:
     """The target-aware model trained on the bundled dataset, saved once per test session."""
-    from stance.train import load_model, train
+    from stance.train import train
 
-    path = train(out=tmp_path_factory.mktemp("model") / "stance.joblib", metrics=False)
-    return load_model(path)
+    return train(out=tmp_path_factory.mktemp("model") / "stance.joblib", metrics=False)
+
+
+@pytest.fixture(scope="session")
+def trained_model(model_path):
+    from stance.train import load_model
+
+    return load_model(model_path)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,108 @@
+"""The stance classifier is a real scikit-learn estimator, and it sees which country is the target."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, GroupKFold
+
+from stance.data import load_annotations
+from stance.features import target_views
+from stance.model import SentenceBaseline, StanceClassifier
+
+
+def pairs(sentence: str, *mentions: tuple[str, str]) -> pd.DataFrame:
+    """Rows for the given (surface, country) mentions of one sentence."""
+    rows = []
+    for surface, country in mentions:
+        start = sentence.index(surface)
+        rows.append({"sentence": sentence, "mention_start": start, "mention_end": start + len(surface),
+                     "country": country, "role": "actor"})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return load_annotations()
+
+
+def test_clone_keeps_parameters_and_drops_fitted_state(trained_model):
+    copy = clone(trained_model)
+    assert copy.get_params() == trained_model.get_params()
+    assert not hasattr(copy, "classifier_")
+    copy.set_params(C=0.123, window=4)
+    assert copy.get_params()["C"] == 0.123
+    assert trained_model.get_params()["C"] != 0.123
+
+
+def test_predicting_before_fit_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        StanceClassifier().predict(pairs("Spain closed its embassy.", ("Spain", "ESP")))
+
+
+def test_classes_follow_predict_proba_columns(trained_model, frame):
+    sample = frame.sample(200, random_state=0)
+    proba = trained_model.predict_proba(sample)
+    assert proba.shape == (200, len(trained_model.classes_))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert (trained_model.classes_[proba.argmax(axis=1)] == trained_model.predict(sample)).all()
+    assert set(trained_model.classes_) == {"closed", "open", "limited", "opposed", "none"}
+
+
+def test_fit_rejects_what_is_not_a_frame_of_pairs():
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        StanceClassifier().fit(["Spain closed its embassy."], ["closed"])
+    with pytest.raises(ValueError, match="lacks column"):
+        StanceClassifier().fit(pd.DataFrame({"sentence": ["x"]}), ["closed"])
+
+
+def test_works_inside_grid_search_with_groups(frame):
+    search = GridSearchCV(StanceClassifier(), {"C": [1.0, 10.0]}, cv=GroupKFold(n_splits=3),
+                          scoring="f1_macro")
+    search.fit(frame, frame["label"], groups=frame["event_id"])
+    assert search.best_params_["C"] in (1.0, 10.0)
+    assert 0 < search.best_score_ <= 1
+
+
+def test_target_masking_gives_countries_of_one_sentence_different_views():
+    sentence = "France and the UK kept theirs open while Germany cut its staff."
+    rows = pairs(sentence, ("France", "FRA"), ("UK", "GBR"), ("Germany", "DEU"))
+    full_fra, local_fra = target_views(sentence, [(0, 6)], [(15, 17), (41, 48)])
+    full_deu, local_deu = target_views(sentence, [(41, 48)], [(0, 6), (15, 17)])
+    assert full_fra != full_deu
+    assert "cut" in local_deu and "cut" not in local_fra
+    assert len(rows) == 3
+
+
+def test_tells_apart_countries_in_the_same_sentence(trained_model):
+    cases = [
+        ("France and the UK kept their embassies open while Germany cut its staff to a minimum.",
+         {"France": "FRA", "UK": "GBR", "Germany": "DEU"}, ["open", "open", "limited"]),
+        ("Italy shut its embassy in Kyiv on Wednesday, but Britain said its mission would stay open.",
+         {"Italy": "ITA", "Britain": "GBR"}, ["closed", "open"]),
+        ("La Grèce a fermé son ambassade, tandis que la France a décidé de la garder ouverte.",
+         {"La Grèce": "GRC", "la France": "FRA"}, ["closed", "open"]),
+    ]
+    for sentence, mentions, expected in cases:
+        rows = pairs(sentence, *mentions.items())
+        assert trained_model.predict(rows).tolist() == expected, sentence
+
+
+def test_baseline_is_blind_to_the_target(frame):
+    baseline = SentenceBaseline().fit(frame, frame["label"])
+    sentence = "France kept its embassy open while Germany closed its own."
+    rows = pairs(sentence, ("France", "FRA"), ("Germany", "DEU"))
+    first, second = baseline.predict(rows)
+    assert first == second
+
+
+def test_explain_names_weighted_ngrams(trained_model):
+    rows = pairs("Spain closed its embassy in Kyiv.", ("Spain", "ESP"))
+    (explanation,) = trained_model.explain(rows, top=5)
+    assert len(explanation) == 5
+    label, feature, weight = explanation[0]
+    assert label == trained_model.predict(rows)[0]
+    assert isinstance(feature, str) and weight != 0
