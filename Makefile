@@ -13,7 +13,7 @@ LABEL_STUDIO := label-studio>=1.20,<2
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,plot,notebooks]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,plot,notebooks,batch]"
 	touch $(STAMP)
 
 demo: $(STAMP)

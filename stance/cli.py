@@ -152,6 +152,23 @@ def _annotate_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batch(args: argparse.Namespace) -> int:
+    try:
+        from stance import batch
+    except ImportError as error:
+        raise UserError(f"stance batch needs the 'batch' extra ({error.name} is missing): "
+                        "pip install -e '.[batch]'") from None
+    result = batch.run(args.input, args.out, scheduler=args.scheduler, workers=args.workers,
+                       partition_size=args.partition_size, level=args.level, model_path=args.model,
+                       progress=not args.quiet)
+    for record_id, reason in result.bad:
+        print(f"stance: bad record {record_id}: {reason}", file=sys.stderr)
+    print(f"{result.partitions} partition(s): {result.written} written, {result.skipped} already there; "
+          f"{result.articles} article(s), {result.rows} row(s); {len(result.bad)} bad record(s) skipped; "
+          f"output in {args.out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -212,6 +229,22 @@ def build_parser() -> argparse.ArgumentParser:
     ev = countries_commands.add_parser("eval", help="precision, recall, F1 on the labelled mentions")
     ev.add_argument("--data", type=Path, default=None, help="a mentions JSON Lines file")
     ev.set_defaults(func=_countries_eval)
+
+    batch = commands.add_parser(
+        "batch", help="predict a whole corpus on Dask into Parquet",
+        description="Predict every article of INPUT (a folder of text files, or .jsonl/.csv/.parquet with a "
+        "'text' column and optional id, date, language) into OUTPUT, a folder of Parquet parts. A rerun skips "
+        "the parts already written; bad records are reported, counted and skipped.",
+    )
+    batch.add_argument("input", type=Path)
+    batch.add_argument("--out", type=Path, required=True, help="output folder of Parquet parts")
+    batch.add_argument("--scheduler", default=None, help="address of a Dask scheduler (default: a local cluster)")
+    batch.add_argument("--workers", type=int, default=2, help="workers of the local cluster")
+    batch.add_argument("--partition-size", type=int, default=500, help="records per partition")
+    batch.add_argument("--level", choices=("article", "sentence"), default="article")
+    batch.add_argument("--model", type=Path, default=None, help="a saved model (default: models/)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(func=_batch)
 
     annotate = commands.add_parser("annotate", help="the Label Studio round trip")
     annotate_commands = annotate.add_subparsers(dest="annotate_command", required=True)
