@@ -17,9 +17,8 @@ from pathlib import Path
 
 
 def make_corpus(path: Path, n_sentences: int) -> tuple[int, int]:
-    from stance.text import split_sentences
-
     from stance.data import load_articles
+    from stance.text import split_sentences
 
     articles = sorted(load_articles().values(), key=lambda a: a["article_id"])
     sizes = [len(split_sentences(a["text"])) for a in articles]
