@@ -7,7 +7,7 @@ A sentence is seen from one target country at a time. :func:`target_views` retur
   ``neg_``; the vectorizer reads its word n-grams;
 - the *local view*: the tokens of the target's clause within a window around the target, so that
   "France kept its embassy open while Germany cut its staff" gives France and Germany different
-  features.
+  features, joined by the words right of the target (``r_``) and posture cues (see :func:`cue_tokens`).
 """
 
 from __future__ import annotations
@@ -102,8 +102,48 @@ def tokens(masked: str, *, stem: int = 0, negation: bool = True) -> list[str]:
     return out
 
 
+# Words that join the members of a list of countries ("France, Britain and Germany").
+_JOINERS = frozenset({
+    ",", "and", "or", "as", "well", "et", "ou", "ainsi", "que", "und", "oder", "sowie", "y", "o", "e", "ed",
+    "the", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "i", "der", "die", "das", "den", "dem",
+})
+
+
+def collapse_lists(words: list[str]) -> list[str]:
+    """Fold a list of countries that holds the target ("xothx , xothx and xtgtx") into one ``xtgtx``
+    token, so that the target's window reaches the verb the list shares.
+
+    >>> collapse_lists("la xothx , le xtgtx et l xothx y maintiennent".split())
+    ['la', 'xtgtx', 'y', 'maintiennent']
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i].removeprefix("neg_") not in (TARGET, OTHER):
+            out.append(words[i])
+            i += 1
+            continue
+        members, j, end = [words[i]], i + 1, i + 1
+        while j < len(words):
+            k = j
+            while k < len(words) and words[k].removeprefix("neg_") in _JOINERS:
+                k += 1
+            if k < len(words) and words[k].removeprefix("neg_") in (TARGET, OTHER):
+                members.append(words[k])
+                j = end = k + 1
+            else:
+                break
+        if len(members) > 1 and any(m.endswith(TARGET) for m in members):
+            out.append(TARGET)
+        else:
+            out.extend(words[i:end])
+        i = end
+    return out
+
+
 def local_tokens(words: list[str], *, window: int) -> list[str]:
     """The target's clause, cut to ``window`` tokens on each side of its first mention."""
+    words = collapse_lists(words)
     try:
         at = next(i for i, word in enumerate(words) if word.endswith(TARGET))
     except StopIteration:
@@ -117,15 +157,64 @@ def local_tokens(words: list[str], *, window: int) -> list[str]:
     return words[left:right]
 
 
+# Word beginnings (folded, accents stripped) that signal a posture, in the five languages. They
+# give words the training sentences never held a feature shared with the words they did hold.
+CUES = {
+    "closed": "clos shut suspen evacu withdr pull left leav relocat move ferm rapatri quitt transf retir "
+              "repli depart schlie evakui cerr chius abandon empt airlift exit fled flee",
+    "open": "open remain stay kept keep continu operat maint ouvert rest fonctionn rouv reouv resum return "
+            "repris reprend retour normal geoffn abiert apert riapr reabr wieder",
+    "limited": "reduc cut essential emergenc skeleton famil limit scal redui effectif minim restrei ralenti "
+               "reduzi ridott downsiz drawdown trim partial author",
+    "opposed": "condemn denounc critic reject protest oppos slam accus outrag unaccept condamn denonc critiqu "
+               "rejet fustig inaccept verurt kritis conden rechaz condann deplor regret furious hostil "
+               "violat irrespons object",
+}
+_CUE = re.compile("|".join(
+    f"(?P<{label}>{'|'.join(sorted(stems.split(), key=len, reverse=True))})" for label, stems in CUES.items()
+))
+
+
+def cue_tokens(local: list[str]) -> list[str]:
+    """Features of the local view that generalise beyond its words: the words right of the target
+    (``r_``), and for each posture cue in the view ``cue_<label>``, ``rcue_<label>`` when it follows
+    the target and ``first_<label>`` for the cue nearest the target (``neg`` appended when negated).
+
+    >>> cue_tokens("xtgtx neg_closed its embassy".split())
+    ['r_neg_closed', 'r_its', 'r_embassy', 'first_closedneg', 'cue_closedneg', 'rcue_closedneg']
+    """
+    try:
+        at = next(i for i, word in enumerate(local) if word.endswith(TARGET))
+    except StopIteration:
+        return []
+    out = ["r_" + word for word in local[at + 1:]]
+    first = True
+    for i in sorted(range(len(local)), key=lambda i: (abs(i - at), i)):
+        word = local[i]
+        bare = word.removeprefix("neg_")
+        match = _CUE.match(bare) if i != at else None
+        if match is None:
+            continue
+        name = match.lastgroup + ("neg" if bare is not word else "")
+        if first:
+            out.append(f"first_{name}")
+            first = False
+        out.append(f"cue_{name}")
+        if i > at:
+            out.append(f"rcue_{name}")
+    return out
+
+
 def target_views(
     sentence: str,
     target: list[tuple[int, int]],
     others: list[tuple[int, int]],
     places: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
     *,
-    window: int = 8,
+    window: int = 16,
     stem: int = 0,
     negation: bool = True,
+    cues: bool = True,
 ) -> tuple[str, str]:
     """The sentence view and the local view of one target in one sentence (see module doc).
 
@@ -135,7 +224,10 @@ def target_views(
     >>> full
     'xothx kept it open while xtgtx cut staff'
     >>> local
-    'xtgtx cut staff'
+    'xtgtx cut staff r_cut r_staff first_limited cue_limited rcue_limited'
     """
     words = tokens(mask(sentence, target, others, places), stem=stem, negation=negation)
-    return " ".join(words), " ".join(local_tokens(words, window=window))
+    local = local_tokens(words, window=window)
+    if cues:
+        local = local + cue_tokens(local)
+    return " ".join(words), " ".join(local)

@@ -26,7 +26,7 @@ def _split(text: str) -> list[str]:
     return text.split()
 
 
-def _views(X: pd.DataFrame, *, window: int, stem: int, negation: bool) -> tuple[list[str], list[str]]:
+def _views(X: pd.DataFrame, *, window: int, stem: int, negation: bool, cues: bool) -> tuple[list[str], list[str]]:
     """The sentence and local views of every row of ``X``."""
     if not isinstance(X, pd.DataFrame):
         raise TypeError(f"X must be a pandas DataFrame with columns {', '.join(REQUIRED)}, "
@@ -55,7 +55,7 @@ def _views(X: pd.DataFrame, *, window: int, stem: int, negation: bool) -> tuple[
             else:
                 others.append((s, e))
         a, b = target_views(
-            sentence, target, others, where, window=window, stem=stem, negation=negation
+            sentence, target, others, where, window=window, stem=stem, negation=negation, cues=cues
         )
         full.append(a)
         local.append(b)
@@ -74,6 +74,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     window : tokens kept on each side of the target in the local view.
     stem : cut words to this many characters (0 keeps them whole).
     negation : mark the tokens that follow a negation cue.
+    cues : add the posture-cue features of :func:`stance.features.cue_tokens` to the local view.
     min_df : minimum document frequency of a kept n-gram.
     class_weight : passed to the logistic regression.
 
@@ -96,9 +97,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         ngram_range: tuple[int, int] = (1, 2),
         local_ngram_range: tuple[int, int] = (1, 2),
         local_weight: float = 1.0,
-        window: int = 8,
+        window: int = 16,
         stem: int = 0,
         negation: bool = True,
+        cues: bool = True,
         min_df: int = 1,
         class_weight: str | None = "balanced",
     ):
@@ -109,6 +111,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.window = window
         self.stem = stem
         self.negation = negation
+        self.cues = cues
         self.min_df = min_df
         self.class_weight = class_weight
 
@@ -119,7 +122,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _views(self, X: pd.DataFrame) -> tuple[list[str], list[str]]:
-        return _views(X, window=self.window, stem=self.stem, negation=self.negation)
+        return _views(X, window=self.window, stem=self.stem, negation=self.negation, cues=self.cues)
 
     def _features(self, full: list[str], local: list[str]) -> sp.csr_matrix:
         blocks = [self.sentence_vectorizer_.transform(full)]
