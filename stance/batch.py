@@ -29,6 +29,8 @@ ARTICLE_COLUMNS = ("id", "country", "name", "stance", "confidence", "role", "men
                    "evidence_start", "evidence_end", "conflicts", "language", "date")
 SENTENCE_COLUMNS = ("id", "sentence_start", "sentence_end", "country", "mention", "mention_start",
                     "mention_end", "role", "stance", "confidence", "sentence")
+TEXT_COLUMNS = frozenset({"id", "country", "name", "stance", "role", "evidence", "conflicts", "language", "date",
+                          "mention", "sentence"})
 
 
 @dataclass
@@ -211,6 +213,9 @@ def result_frame(records: list[dict], results: list[dict], *, level: str = "arti
     for column in ("evidence_start", "evidence_end"):
         if column in frame:
             frame[column] = frame[column].astype("Int64")
+    for column in TEXT_COLUMNS.intersection(frame.columns):
+        # a string dtype even when a part holds only missing values, so every Parquet part agrees
+        frame[column] = frame[column].astype("str")
     return frame
 
 

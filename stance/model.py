@@ -154,6 +154,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self.classifier_.predict_proba(self._features(*self._views(X)))
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
+        check_is_fitted(self, "classifier_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def feature_names(self) -> np.ndarray:

@@ -139,7 +139,10 @@ def save_model(model, path: str | Path, manifest: dict) -> None:
 
 
 def model_card(manifest: dict) -> str:
+    """A short Markdown card from a manifest; facts the manifest lacks read 'unknown'."""
     metrics = manifest.get("metrics") or {}
+    manifest = {key: "unknown" for key in ("trained_at", "training_rows", "training_data_sha256",
+                                           "stance_version", "python_version")} | manifest
     lines = [
         "# Model card: stance",
         "",
@@ -147,8 +150,8 @@ def model_card(manifest: dict) -> str:
         + ", ".join(manifest["labels"]) + ".",
         "",
         "- Model: TF-IDF word n-grams over target-aware views of the sentence (the target country "
-        "masked, other countries masked apart, negation scope marked, the target's clause) and "
-        "multinomial logistic regression (scikit-learn).",
+        "masked, other countries masked apart, negation scope marked, the target's clause with "
+        "multilingual posture cues) and multinomial logistic regression (scikit-learn).",
         f"- Trained {manifest['trained_at']} on {manifest['training_rows']} annotated rows "
         f"(sha256 {manifest['training_data_sha256'][:16]}…), every split included.",
         f"- Versions: stance {manifest['stance_version']}, scikit-learn {manifest['sklearn_version']}, "

@@ -55,7 +55,7 @@ def test_equals_predict_many_and_counts_bad_records(tmp_path, corpus, cluster, m
                                       '{"id": "number", "text": 42}'])
     result = run(source, tmp_path / "out", scheduler=cluster.scheduler_address, partition_size=3,
                  model_path=model_path, progress=False)
-    assert result.articles == 10 and result.written == result.partitions == 5
+    assert result.articles == 10 and result.written == result.partitions == 4  # 3 + 3 + 3 + 1 good records
     assert sorted(reason for _, reason in result.bad) == [
         "malformed JSON line (JSONDecodeError)", "no text", "text is int, not a string"]
     assert {rid for rid, _ in result.bad} == {"corpus.jsonl:11", "no-text", "number"}

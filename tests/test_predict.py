@@ -95,7 +95,7 @@ BAD_INPUTS = {
     "empty": (b"", "is empty"),
     "binary": (bytes(range(256)) * 8, "is a binary file"),
     "latin-1": ("L’Espagne a fermé son ambassade à Kiev.".replace("’", "'").encode("cp1252"),
-                "is not UTF-8 (byte 0xe9 at offset 14); it looks like Latin-1/Windows-1252"),
+                "is not UTF-8 (byte 0xe9 at offset 16); it looks like Latin-1/Windows-1252"),
     "utf-16": ("Spain closed its embassy.".encode("utf-16"), "is UTF-16 text"),
 }
 
