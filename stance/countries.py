@@ -602,15 +602,21 @@ def country_name(code: str, language: str = "en") -> str:
     'Allemagne'
     """
     import pycountry
-    from babel import Locale
 
     country = pycountry.countries.get(alpha_3=code.upper()) if isinstance(code, str) else None
     if country is None:
         raise ValueError(f"country code {code!r} is not an ISO 3166-1 alpha-3 code")
     if language not in LANGUAGES:
         raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
-    name = Locale(language).territories.get(country.alpha_2)
+    name = _territories(language).get(country.alpha_2)
     return name or getattr(country, "common_name", None) or country.name
+
+
+@functools.cache
+def _territories(language: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale(language).territories)
 
 
 # --- evaluation -----------------------------------------------------------------------------------

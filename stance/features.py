@@ -51,9 +51,32 @@ def has_negation_or_reopening(sentence: str) -> bool:
     return bool(NEGATION.search(sentence) or REOPENING.search(sentence))
 
 
+def _accent_table() -> dict[int, str]:
+    """Latin letters with diacritics (U+00C0 to U+024F) mapped to their base letters."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        if base and base != chr(code):
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_table()
+# Characters the table does not cover (beyond Latin Extended-B and general punctuation): those
+# texts take the slower Unicode decomposition.
+_BEYOND_TABLE = re.compile("[^\x00-\u024f\u2000-\u206f]")
+
+
 def fold(text: str) -> str:
-    """Lowercase and strip accents, keeping the text's meaning for matching words."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    """Lowercase and strip accents, keeping the text's meaning for matching words.
+
+    >>> fold("Réouverture de l’ambassade à Bakou, Ağdam")
+    'reouverture de l’ambassade a bakou, agdam'
+    """
+    text = text.lower().translate(_ACCENTS)
+    if not _BEYOND_TABLE.search(text):
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(char for char in text if not unicodedata.combining(char))
 
 

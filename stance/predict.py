@@ -103,35 +103,43 @@ def predict_sentences(frame: pd.DataFrame, *, model=None) -> pd.DataFrame:
     return out
 
 
-def roll_up(rows: pd.DataFrame, *, language: str = "en") -> list[dict]:
+def roll_up(rows: pd.DataFrame | list[dict], *, language: str = "en") -> list[dict]:
     """Per-country postures of one article from its sentence-level predictions.
 
+    ``rows`` are the article's rows from :func:`predict_sentences` (a DataFrame, or its records).
     A country's posture is its best-supported non-none label over its actor mentions (the label
     of its most confident non-none sentence); other non-none labels it received are listed under
     ``conflicts``, with their evidence. A country mentioned only as a place is ``none``.
     """
     from stance.countries import country_name
 
+    records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else rows
+    by_country: dict[str, list[dict]] = {}
+    for record in records:
+        by_country.setdefault(record["country"], []).append(record)
     countries = []
-    for country, group in rows.groupby("country", sort=False):
-        actors = group[group["role"] == "actor"]
-        postures = actors[actors["predicted"] != "none"]
+    for country, group in by_country.items():
+        actors = [r for r in group if r["role"] == "actor"]
+        postures = [r for r in actors if r["predicted"] != "none"]
         entry = {"country": country, "name": country_name(country, "en"),
-                 "role": "actor" if len(actors) else "location", "mentions": len(group)}
-        if postures.empty:
-            confidence = float(actors["p_none"].max()) if len(actors) else 1.0
+                 "role": "actor" if actors else "location", "mentions": len(group)}
+        if not postures:
+            confidence = max((float(r["p_none"]) for r in actors), default=1.0)
             entry.update(stance="none", confidence=round(confidence, 4), evidence=[], conflicts=[])
         else:
-            support = postures.groupby("predicted")["confidence"].max().sort_values(ascending=False)
-            best = support.index[0]
+            support: dict[str, float] = {}
+            for r in postures:
+                support[r["predicted"]] = max(support.get(r["predicted"], 0.0), float(r["confidence"]))
+            ranked = sorted(support.items(), key=lambda item: -item[1])
+            best, confidence = ranked[0]
             entry.update(
                 stance=best,
-                confidence=round(float(support.iloc[0]), 4),
-                evidence=_evidence(postures[postures["predicted"] == best]),
+                confidence=round(confidence, 4),
+                evidence=_evidence([r for r in postures if r["predicted"] == best]),
                 conflicts=[
-                    {"stance": label, "confidence": round(float(value), 4),
-                     "evidence": _evidence(postures[postures["predicted"] == label])}
-                    for label, value in support.iloc[1:].items()
+                    {"stance": label, "confidence": round(value, 4),
+                     "evidence": _evidence([r for r in postures if r["predicted"] == label])}
+                    for label, value in ranked[1:]
                 ],
             )
         countries.append(entry)
@@ -139,24 +147,32 @@ def roll_up(rows: pd.DataFrame, *, language: str = "en") -> list[dict]:
     return countries
 
 
-def _evidence(rows: pd.DataFrame) -> list[dict]:
-    best = rows.sort_values("confidence", ascending=False).drop_duplicates("sentence_start")
-    return [
-        {"sentence": r.sentence, "start": int(r.sentence_start), "end": int(r.sentence_end),
-         "confidence": round(float(r.confidence), 4)}
-        for r in best.itertuples()
-    ]
+def _evidence(records: list[dict]) -> list[dict]:
+    """The records' sentences, most confident first, each sentence once."""
+    seen, out = set(), []
+    for r in sorted(records, key=lambda r: -float(r["confidence"])):
+        if r["sentence_start"] in seen:
+            continue
+        seen.add(r["sentence_start"])
+        out.append({"sentence": r["sentence"], "start": int(r["sentence_start"]), "end": int(r["sentence_end"]),
+                    "confidence": round(float(r["confidence"]), 4)})
+    return out
 
 
-def _sentence_records(rows: pd.DataFrame) -> list[dict]:
-    keep = ["sentence", "sentence_start", "sentence_end", "country", "mention", "mention_start",
-            "mention_end", "kind", "role", "predicted", "confidence"]
-    records = rows[keep].rename(columns={"predicted": "stance"}).to_dict(orient="records")
-    for record in records:
-        record["confidence"] = round(float(record["confidence"]), 4)
+_SENTENCE_KEYS = ("sentence", "sentence_start", "sentence_end", "country", "mention", "mention_start",
+                  "mention_end", "kind", "role")
+
+
+def _sentence_records(records: list[dict]) -> list[dict]:
+    out = []
+    for r in records:
+        record = {key: r[key] for key in _SENTENCE_KEYS}
         for key in ("sentence_start", "sentence_end", "mention_start", "mention_end"):
             record[key] = int(record[key])
-    return records
+        record["stance"] = r["predicted"]
+        record["confidence"] = round(float(r["confidence"]), 4)
+        out.append(record)
+    return out
 
 
 def predict_many(
@@ -175,11 +191,13 @@ def predict_many(
     texts = list(texts)
     languages = list(languages) if languages is not None else [None] * len(texts)
     rows = predict_sentences(mention_rows(texts, dates=dates), model=model)
-    by_doc = dict(tuple(rows.groupby("doc"))) if len(rows) else {}
+    by_doc: dict[int, list[dict]] = {}
+    for record in rows.to_dict(orient="records"):
+        by_doc.setdefault(record["doc"], []).append(record)
     results = []
     for doc, text in enumerate(texts):
         language = languages[doc] or guess_language(text)
-        part = by_doc.get(doc, rows.iloc[:0])
+        part = by_doc.get(doc, [])
         results.append({
             "language": language,
             "date": dates[doc] if dates else None,
