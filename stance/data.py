@@ -59,18 +59,37 @@ class DatasetError(ValueError):
 # --------------------------------------------------------------------------- files
 
 
-def write_jsonl_atomic(path: Path, records: list[dict]) -> None:
-    """Write records as JSON Lines to ``path`` through a temporary file and a rename."""
+def write_atomic(path: Path, write) -> None:
+    """Call ``write(temporary_path)`` on a temporary file beside ``path``, then rename it over
+    ``path``: readers see the old file or the new one, never half of one."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
+        write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it owner-only; give it the usual mode
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_jsonl_atomic(path: Path, records: list[dict]) -> None:
+    """Write records as JSON Lines to ``path`` through a temporary file and a rename."""
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as out:
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
+
+    write_atomic(path, write)
 
 
 def read_jsonl(path: Path) -> list[tuple[int, dict]]:

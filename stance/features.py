@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-TARGET, OTHER, PLACE = "xtgtx", "xothx", "xlocx"
+TARGET, SAME, OTHER, PLACE = "xtgtx", "xsamx", "xothx", "xlocx"
+_MENTIONS = (TARGET, SAME, OTHER)
 
 NEGATION = re.compile(
     r"n['’]t\b|\bn['’](?=\w)|\b(?:not|never|no longer|no plans?|neither|nor|without|"
@@ -86,10 +87,11 @@ def mask(
     others: list[tuple[int, int]],
     places: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
 ) -> str:
-    """Replace the target's spans by ``xtgtx``, other countries' by ``xothx`` and mentions that
-    are only places by ``xlocx``."""
+    """Replace the target mention (the first span of ``target``) by ``xtgtx``, the target
+    country's other mentions by ``xsamx``, other countries' by ``xothx`` and mentions that are only
+    places by ``xlocx``."""
     spans = sorted(
-        [(s, e, TARGET) for s, e in target]
+        [(s, e, TARGET if i == 0 else SAME) for i, (s, e) in enumerate(target)]
         + [(s, e, OTHER) for s, e in others]
         + [(s, e, PLACE) for s, e in places]
     )
@@ -113,7 +115,7 @@ def tokens(masked: str, *, stem: int = 0, negation: bool = True) -> list[str]:
             scope = 0
             out.append(word)
             continue
-        if stem and len(word) > stem and word not in (TARGET, OTHER, PLACE):
+        if stem and len(word) > stem and word not in (TARGET, SAME, OTHER, PLACE):
             word = word[:stem]
         if negation and scope:
             out.append("neg_" + word)
@@ -142,7 +144,7 @@ def collapse_lists(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
-        if words[i].removeprefix("neg_") not in (TARGET, OTHER):
+        if words[i].removeprefix("neg_") not in _MENTIONS:
             out.append(words[i])
             i += 1
             continue
@@ -151,7 +153,7 @@ def collapse_lists(words: list[str]) -> list[str]:
             k = j
             while k < len(words) and words[k].removeprefix("neg_") in _JOINERS:
                 k += 1
-            if k < len(words) and words[k].removeprefix("neg_") in (TARGET, OTHER):
+            if k < len(words) and words[k].removeprefix("neg_") in _MENTIONS:
                 members.append(words[k])
                 j = end = k + 1
             else:
@@ -193,6 +195,8 @@ CUES = {
                "rejet fustig inaccept verurt kritis conden rechaz condann deplor regret furious hostil "
                "violat irrespons object",
 }
+# The prefixes of the features cue_tokens adds to a local view.
+CUE_PREFIXES = ("r_", "first_", "cue_", "rcue_")
 _CUE = re.compile("|".join(
     f"(?P<{label}>{'|'.join(sorted(stems.split(), key=len, reverse=True))})" for label, stems in CUES.items()
 ))

@@ -8,6 +8,9 @@ country are masked as the target, the rest as other countries (see :mod:`stance.
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -17,13 +20,22 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from stance.features import target_views
+from stance.features import CUE_PREFIXES, target_views
 
 REQUIRED = ("sentence", "mention_start", "mention_end")
 
 
-def _split(text: str) -> list[str]:
-    return text.split()
+def _ngrams(text: str, *, ngram_range: tuple[int, int]) -> list[str]:
+    """Word n-grams of a view; the cue features of :func:`stance.features.cue_tokens` are taken as
+    single features, never joined into n-grams."""
+    words, extras = [], []
+    for word in text.split():
+        (extras if word.startswith(CUE_PREFIXES) else words).append(word)
+    low, high = ngram_range
+    grams = list(words) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    return grams + extras
 
 
 def _views(X: pd.DataFrame, *, window: int, stem: int, negation: bool, cues: bool) -> tuple[list[str], list[str]]:
@@ -115,9 +127,34 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.class_weight = class_weight
 
+    def __getstate__(self) -> dict:
+        """Pickle the vectorizers' vocabularies as one string each: joblib unpickles with the
+        pure-Python unpickler, which takes about a second over tens of thousands of dict entries."""
+        state = dict(self.__dict__)
+        for name in ("sentence_vectorizer_", "local_vectorizer_"):
+            vectorizer = state.get(name)
+            if vectorizer is None or not hasattr(vectorizer, "vocabulary_"):
+                continue
+            vectorizer = copy.copy(vectorizer)
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+            if any("\n" in term for term in terms):  # not expected: tokens hold no newline
+                continue
+            del vectorizer.vocabulary_
+            state[name] = vectorizer
+            state[f"_{name}terms"] = "\n".join(terms)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in ("sentence_vectorizer_", "local_vectorizer_"):
+            terms = state.pop(f"_{name}terms", None)
+            if terms is not None:
+                words = terms.split("\n") if terms else []
+                state[name].vocabulary_ = dict(zip(words, range(len(words))))
+        self.__dict__.update(state)
+
     def _vectorizer(self, ngram_range: tuple[int, int]) -> TfidfVectorizer:
         return TfidfVectorizer(
-            tokenizer=_split, token_pattern=None, lowercase=False, ngram_range=ngram_range,
+            analyzer=functools.partial(_ngrams, ngram_range=tuple(ngram_range)),
             min_df=self.min_df, sublinear_tf=True, dtype=np.float32,
         )
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from stance import __version__, config, schema
+from stance.data import write_atomic
 
 #: The model's settings, chosen on the grouped evaluation (see ``reports/evaluation.md``).
 DEFAULT_PARAMS: dict = {}
@@ -54,18 +53,6 @@ def data_hash(data: Path | None = None) -> str:
         digest.update(file.name.encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()
-
-
-def _write_atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def fit_model(frame, *, params: dict | None = None):
@@ -130,12 +117,12 @@ def save_model(model, path: str | Path, manifest: dict) -> None:
     import joblib
 
     path = Path(path)
-    _write_atomic(path, lambda tmp: joblib.dump(model, tmp))
+    write_atomic(path, lambda tmp: joblib.dump(model, tmp))
     manifest = {**manifest, "model_file": path.name, "model_sha256": sha256_file(path)}
     text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n"
-    _write_atomic(manifest_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomic(manifest_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     card = model_card(manifest)
-    _write_atomic(card_path(path), lambda tmp: tmp.write_text(card, encoding="utf-8"))
+    write_atomic(card_path(path), lambda tmp: tmp.write_text(card, encoding="utf-8"))
 
 
 def model_card(manifest: dict) -> str:
