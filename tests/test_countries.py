@@ -290,6 +290,110 @@ def test_date_accepts_date_objects_and_rejects_garbage() -> None:
         find_mentions("Biden spoke.", date="yesterday")
 
 
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "date", "expected"),
+    [
+        ("William Hague flew to The Hague.", "William Hague", "GBR", "2012-03-01", True),
+        ("William Hague flew to The Hague.", "William Hague", "GBR", "2015-03-01", False),
+        ("Philip Hammond met Lavrov.", "Philip Hammond", "GBR", "2015-03-01", True),
+        ("Salva Kiir a limogé son ministre.", "Salva Kiir", "SSD", "2020-01-10", True),
+        ("Salva Kiir a limogé son ministre.", "Salva Kiir", "SSD", "2010-01-10", False),
+        ("Kiir a limogé son ministre.", "Kiir", "SSD", "2020-01-10", True),
+        ("Le président Ashraf Ghani a quitté Kaboul.", "Ashraf Ghani", "AFG", "2021-08-14", True),
+        ("Le président Ashraf Ghani a quitté Kaboul.", "Ashraf Ghani", "AFG", "2021-08-16", False),
+        ("Der Außenminister Bruno Rodríguez kritisierte die USA.", "Bruno Rodríguez", "CUB", "2020-07-01", True),
+        ("Tsai Ing-wen empfing die Delegation.", "Tsai Ing-wen", "TWN", "2020-07-01", True),
+        ("Tsai Ing-wen empfing die Delegation.", "Tsai Ing-wen", "TWN", "2024-06-01", False),
+        ("Lai Ching-te empfing die Delegation.", "Lai Ching-te", "TWN", "2024-06-01", True),
+        ("Abiy Ahmed recibió al enviado.", "Abiy Ahmed", "ETH", "2022-05-01", True),
+        ("Abiy Ahmed recibió al enviado.", "Abiy Ahmed", "ETH", "2017-05-01", False),
+        ("Horacio Cartes recibió al enviado.", "Horacio Cartes", "PRY", "2015-05-01", True),
+        ("Mario Abdo Benítez recibió al enviado.", "Mario Abdo Benítez", "PRY", "2018-08-14", False),
+        ("Mario Abdo Benítez recibió al enviado.", "Mario Abdo Benítez", "PRY", "2018-08-15", True),
+        ("Daniel Ortega expulsó al embajador.", "Daniel Ortega", "NIC", "2022-05-01", True),
+        ("Il ministro Paolo Gentiloni ha chiamato Kerry.", "Paolo Gentiloni", "ITA", "2015-05-01", True),
+        ("Renzi ha incontrato Hollande.", "Renzi", "ITA", "2015-05-01", True),
+        ("Renzi ha incontrato Hollande.", "Renzi", "ITA", "2019-05-01", False),
+        ("Sergueï Lavrov a reçu Laurent Fabius.", "Laurent Fabius", "FRA", "2014-05-01", True),
+        ("Steinmeier traf Lawrow.", "Steinmeier", "DEU", "2015-05-01", True),
+        ("Steinmeier traf Lawrow.", "Steinmeier", "DEU", "2017-02-15", False),
+    ],
+)
+def test_more_leaders_resolved_with_dates(text: str, mention: str, country: str, date: str,
+                                          expected: bool) -> None:
+    assert _has(text, mention, country, "actor", date=date) is expected
+
+
+def test_one_surname_for_two_leaders_follows_each_term() -> None:
+    assert _found("Aoun spoke.", "2018-01-01") == [("Aoun", "LBN", "actor")]
+    assert _found("Aoun spoke.", "2023-06-01") == []
+    assert _found("Aoun spoke.", "2025-06-01") == [("Aoun", "LBN", "actor")]
+    assert _found("Déby a parlé.", "2020-01-01") == _found("Déby a parlé.", "2022-01-01") == [("Déby", "TCD", "actor")]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Amancio Ortega y Luisa Ortega Díaz hablaron.", "2019-01-01"),  # common surnames: full names only
+        ("Ortega habló con la prensa.", "2019-01-01"),
+        ("Hammond spoke to the press.", "2015-01-01"),
+        ("Cartes bancaires et cartes grises.", "2015-01-01"),  # an ordinary French word
+        ("Mullah Abdul Ghani Baradar arrived.", "2019-01-01"),  # a listed surname inside another name
+        ("Gabriel García Márquez wrote.", "2017-06-01"),
+    ],
+)
+def test_surnames_that_are_not_listed_or_belong_to_others_are_not_leaders(text: str, date: str) -> None:
+    assert [m for m in find_mentions(text, date=date) if m.kind == "leader"] == []
+
+
+def test_place_names_are_not_leaders() -> None:
+    assert _found("Talks in The Hague went on.", "2012-03-01") == [("The Hague", "NLD", "location")]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        ("China closed the US consulate in Chengdu after the US shut its consulate in Houston.", "Houston", "USA"),
+        ("China closed the US consulate in Chengdu after the US shut its consulate in Houston.", "Chengdu", "CHN"),
+        ("Les États-Unis ont ordonné à la Chine de fermer son consulat de Houston.", "Houston", "USA"),
+        ("Le consulat de France à Wuhan a été évacué.", "Wuhan", "CHN"),
+        ("Das US-Generalkonsulat in Jekaterinburg wurde geschlossen.", "Jekaterinburg", "RUS"),
+        ("Das Konsulat in Schanghai bleibt offen.", "Schanghai", "CHN"),
+        ("El consulado en Ekaterimburgo cerró.", "Ekaterimburgo", "RUS"),
+        ("Il consolato italiano a Shenyang ha chiuso.", "Shenyang", "CHN"),
+        ("Protesters gathered in Hama and Deraa.", "Deraa", "SYR"),
+        ("The consulate in Mashhad stayed open.", "Mashhad", "IRN"),
+        ("Le consulat de Peshawar a été fermé.", "Peshawar", "PAK"),
+        ("The consulate in Bengaluru issues visas.", "Bengaluru", "IND"),
+        ("Wuhan said nothing.", "Wuhan", "CHN"),
+    ],
+)
+def test_non_capital_cities_are_locations(text: str, mention: str, country: str) -> None:
+    assert _has(text, mention, country, "location"), _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "role"),
+    [
+        ("Vienna objected to the move.", "Vienna", "AUT", "actor"),
+        ("Talks in Vienna resumed.", "Vienna", "AUT", "location"),
+        ("The embassy moved from Tel Aviv to Jerusalem.", "Jerusalem", "ISR", "location"),
+        ("Protests in Yangon continued.", "Yangon", "MMR", "location"),
+    ],
+)
+def test_capitals_and_former_capitals(text: str, mention: str, country: str, role: str) -> None:
+    assert _has(text, mention, country, role), _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Kyoto Protocol expired.", "Le protocole de Kyoto a expiré.", "The Houston Rockets won.",
+     "Whitney Houston sang.", "La Douma a voté la loi."],
+)
+def test_city_names_in_other_names_are_not_places(text: str) -> None:
+    assert _found(text) == []
+
+
 # --- ambiguity ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
