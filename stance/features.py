@@ -207,15 +207,16 @@ def cue_tokens(local: list[str]) -> list[str]:
     (``r_``), and for each posture cue in the view ``cue_<label>``, ``rcue_<label>`` when it follows
     the target and ``first_<label>`` for the cue nearest the target (``neg`` appended when negated).
 
-    >>> cue_tokens("xtgtx neg_closed its embassy".split())
-    ['r_neg_closed', 'r_its', 'r_embassy', 'first_closedneg', 'cue_closedneg', 'rcue_closedneg']
+    >>> cue_tokens("xtgtx neg_closed its embassy".split())  # doctest: +NORMALIZE_WHITESPACE
+    ['r_neg_closed', 'r_its', 'r_embassy', 'first_closedneg', 'cue_closedneg', 'rcue_closedneg',
+     'cue_noopen', 'cue_nolimited', 'cue_noopposed']
     """
     try:
         at = next(i for i, word in enumerate(local) if word.endswith(TARGET))
     except StopIteration:
         return []
     out = ["r_" + word for word in local[at + 1:]]
-    first = True
+    first, seen = True, set()
     for i in sorted(range(len(local)), key=lambda i: (abs(i - at), i)):
         word = local[i]
         bare = word.removeprefix("neg_")
@@ -223,12 +224,15 @@ def cue_tokens(local: list[str]) -> list[str]:
         if match is None:
             continue
         name = match.lastgroup + ("neg" if bare is not word else "")
+        seen.add(match.lastgroup)
         if first:
             out.append(f"first_{name}")
             first = False
         out.append(f"cue_{name}")
         if i > at:
             out.append(f"rcue_{name}")
+    # the absence of a cue is evidence too: "stay open" with no word of reduction is not limited
+    out += [f"cue_no{label}" for label in CUES if label not in seen]
     return out
 
 
@@ -242,19 +246,45 @@ def target_views(
     stem: int = 0,
     negation: bool = True,
     cues: bool = True,
+    clauses: bool = True,
 ) -> tuple[str, str]:
     """The sentence view and the local view of one target in one sentence (see module doc).
+
+    With ``clauses``, words of the sentence view outside the target's clause are prefixed ``o_``,
+    so "…, but xtgtx said it would stay open" does not read like "open, but with fewer staff".
 
     Examples
     --------
     >>> full, local = target_views("France kept it open while Germany cut staff", [(26, 33)], [(0, 6)])
     >>> full
-    'xothx kept it open while xtgtx cut staff'
+    'o_xothx o_kept o_it o_open while xtgtx cut staff'
     >>> local
-    'xtgtx cut staff r_cut r_staff first_limited cue_limited rcue_limited'
+    'xtgtx cut staff r_cut r_staff first_limited cue_limited rcue_limited cue_noclosed cue_noopen cue_noopposed'
     """
     words = tokens(mask(sentence, target, others, places), stem=stem, negation=negation)
     local = local_tokens(words, window=window)
     if cues:
         local = local + cue_tokens(local)
+    if clauses:
+        words = mark_other_clauses(words)
     return " ".join(words), " ".join(local)
+
+
+def mark_other_clauses(words: list[str]) -> list[str]:
+    """Prefix ``o_`` to the words outside the clause of the target (its first ``xtgtx``).
+
+    >>> mark_other_clauses("xothx shut it , but xtgtx kept it open".split())
+    ['o_xothx', 'o_shut', 'o_it', 'o_,', 'but', 'xtgtx', 'kept', 'it', 'open']
+    """
+    try:
+        at = next(i for i, word in enumerate(words) if word.endswith(TARGET))
+    except StopIteration:
+        return words
+    left = at
+    while left > 0 and words[left - 1].removeprefix("neg_") not in _CLAUSE_BREAKS:
+        left -= 1
+    left = max(left - 1, 0)  # the word that opens the clause belongs to it
+    right = at + 1
+    while right < len(words) and words[right].removeprefix("neg_") not in _CLAUSE_BREAKS:
+        right += 1
+    return ["o_" + w for w in words[:left]] + words[left:right] + ["o_" + w for w in words[right:]]

@@ -38,7 +38,9 @@ def _ngrams(text: str, *, ngram_range: tuple[int, int]) -> list[str]:
     return grams + extras
 
 
-def _views(X: pd.DataFrame, *, window: int, stem: int, negation: bool, cues: bool) -> tuple[list[str], list[str]]:
+def _views(
+    X: pd.DataFrame, *, window: int, stem: int, negation: bool, cues: bool, clauses: bool
+) -> tuple[list[str], list[str]]:
     """The sentence and local views of every row of ``X``."""
     if not isinstance(X, pd.DataFrame):
         raise TypeError(f"X must be a pandas DataFrame with columns {', '.join(REQUIRED)}, "
@@ -67,7 +69,8 @@ def _views(X: pd.DataFrame, *, window: int, stem: int, negation: bool, cues: boo
             else:
                 others.append((s, e))
         a, b = target_views(
-            sentence, target, others, where, window=window, stem=stem, negation=negation, cues=cues
+            sentence, target, others, where, window=window, stem=stem, negation=negation, cues=cues,
+            clauses=clauses,
         )
         full.append(a)
         local.append(b)
@@ -87,6 +90,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     stem : cut words to this many characters (0 keeps them whole).
     negation : mark the tokens that follow a negation cue.
     cues : add the posture-cue features of :func:`stance.features.cue_tokens` to the local view.
+    clauses : mark the sentence view's words outside the target's clause (``o_``).
     min_df : minimum document frequency of a kept n-gram.
     class_weight : passed to the logistic regression.
 
@@ -105,7 +109,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        C: float = 10.0,
+        C: float = 3.0,
         ngram_range: tuple[int, int] = (1, 2),
         local_ngram_range: tuple[int, int] = (1, 2),
         local_weight: float = 1.0,
@@ -113,6 +117,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         stem: int = 0,
         negation: bool = True,
         cues: bool = True,
+        clauses: bool = True,
         min_df: int = 1,
         class_weight: str | None = "balanced",
     ):
@@ -124,6 +129,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.stem = stem
         self.negation = negation
         self.cues = cues
+        self.clauses = clauses
         self.min_df = min_df
         self.class_weight = class_weight
 
@@ -159,7 +165,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _views(self, X: pd.DataFrame) -> tuple[list[str], list[str]]:
-        return _views(X, window=self.window, stem=self.stem, negation=self.negation, cues=self.cues)
+        return _views(X, window=self.window, stem=self.stem, negation=self.negation, cues=self.cues,
+                      clauses=self.clauses)
 
     def _features(self, full: list[str], local: list[str]) -> sp.csr_matrix:
         blocks = [self.sentence_vectorizer_.transform(full)]
