@@ -302,6 +302,12 @@ def _regions(result: list[dict], where: str) -> list[dict]:
         if not region.get("country"):
             raise ValueError(f"{where}: the mention {region.get('text')!r} has no country code")
         region.setdefault("role", "actor")
+        for column, allowed in (("label", schema.LABELS), ("role", schema.ROLES)):
+            if region[column] not in allowed:
+                raise ValueError(
+                    f"{where}: the mention {region.get('text')!r} has {column} {region[column]!r}, "
+                    f"which is not one of {schema.one_of(allowed)}"
+                )
         mentions.append(region)
     return mentions
 
