@@ -196,20 +196,54 @@ CUES = {
                "violat irrespons object",
 }
 # The prefixes of the features cue_tokens adds to a local view.
-CUE_PREFIXES = ("r_", "first_", "cue_", "rcue_")
+CUE_PREFIXES = ("r_", "first_", "cue_", "rcue_", "ocue_")
+# Words that make the noun before them belong to what follows: "the closure of the US embassy".
+_GENITIVES = frozenset({
+    "of", "de", "des", "du", "d", "der", "des", "von", "vom", "del", "della", "dello", "dei", "degli", "delle", "di",
+})
+_POSTURES_OF_A_MISSION = frozenset({"closed", "open", "limited"})
+OWNED = "of_"  # the prefix of the words mark_owned_postures gives to another country
 _CUE = re.compile("|".join(
     f"(?P<{label}>{'|'.join(sorted(stems.split(), key=len, reverse=True))})" for label, stems in CUES.items()
 ))
+
+
+def mark_owned_postures(words: list[str]) -> list[str]:
+    """Prefix ``of_`` to a mission-posture noun and its genitive when they name another country
+    before the target comes back ("the closure of the xothx embassy"): that posture is the other
+    country's, whoever speaks of it.
+
+    >>> mark_owned_postures("xtgtx refused to comment on the closure of the xothx embassy".split())
+    ['xtgtx', 'refused', 'to', 'comment', 'on', 'the', 'of_closure', 'of_of', 'of_the', 'of_xothx', 'embassy']
+    """
+    out = list(words)
+    for i, word in enumerate(words[:-1]):
+        match = _CUE.match(word.removeprefix("neg_"))
+        if match is None or match.lastgroup not in _POSTURES_OF_A_MISSION:
+            continue
+        if words[i + 1].removeprefix("neg_") not in _GENITIVES:
+            continue
+        for j in range(i + 2, min(i + 7, len(words))):
+            bare = words[j].removeprefix("neg_")
+            if bare in (TARGET, SAME) or bare in _NEGATION_SCOPE_END or bare in _CLAUSE_BREAKS:
+                break
+            if bare == OTHER:
+                out[i : j + 1] = [OWNED + w for w in words[i : j + 1]]
+                break
+    return out
 
 
 def cue_tokens(local: list[str]) -> list[str]:
     """Features of the local view that generalise beyond its words: the words right of the target
     (``r_``), and for each posture cue in the view ``cue_<label>``, ``rcue_<label>`` when it follows
     the target and ``first_<label>`` for the cue nearest the target (``neg`` appended when negated).
+    A cue that :func:`mark_owned_postures` gave to another country gives ``ocue_<label>`` instead.
 
     >>> cue_tokens("xtgtx neg_closed its embassy".split())  # doctest: +NORMALIZE_WHITESPACE
     ['r_neg_closed', 'r_its', 'r_embassy', 'first_closedneg', 'cue_closedneg', 'rcue_closedneg',
      'cue_noopen', 'cue_nolimited', 'cue_noopposed']
+    >>> cue_tokens("xtgtx condemned the of_closure of_of of_the of_xothx embassy".split())[-7:]
+    ['first_opposed', 'cue_opposed', 'rcue_opposed', 'ocue_closed', 'cue_noclosed', 'cue_noopen', 'cue_nolimited']
     """
     try:
         at = next(i for i, word in enumerate(local) if word.endswith(TARGET))
@@ -219,11 +253,15 @@ def cue_tokens(local: list[str]) -> list[str]:
     first, seen = True, set()
     for i in sorted(range(len(local)), key=lambda i: (abs(i - at), i)):
         word = local[i]
-        bare = word.removeprefix("neg_")
+        owned = word.removeprefix(OWNED)
+        bare = owned.removeprefix("neg_")
         match = _CUE.match(bare) if i != at else None
         if match is None:
             continue
-        name = match.lastgroup + ("neg" if bare is not word else "")
+        name = match.lastgroup + ("neg" if bare is not owned else "")
+        if owned is not word:
+            out.append(f"ocue_{name}")
+            continue
         seen.add(match.lastgroup)
         if first:
             out.append(f"first_{name}")
@@ -261,7 +299,7 @@ def target_views(
     >>> local
     'xtgtx cut staff r_cut r_staff first_limited cue_limited rcue_limited cue_noclosed cue_noopen cue_noopposed'
     """
-    words = tokens(mask(sentence, target, others, places), stem=stem, negation=negation)
+    words = mark_owned_postures(tokens(mask(sentence, target, others, places), stem=stem, negation=negation))
     local = local_tokens(words, window=window)
     if cues:
         local = local + cue_tokens(local)

@@ -77,6 +77,14 @@ def test_target_masking_gives_countries_of_one_sentence_different_views():
     assert len(rows) == 3
 
 
+def test_a_posture_named_as_another_countrys_is_not_the_targets():
+    sentence = "Russia declined to comment on the closure of the American embassy."
+    _, local_rus = target_views(sentence, [(0, 6)], [(50, 58)])
+    _, local_usa = target_views(sentence, [(50, 58)], [(0, 6)])
+    assert "ocue_closed" in local_rus.split() and "cue_closed" not in local_rus.split()
+    assert "cue_closed" in local_usa.split()
+
+
 def test_tells_apart_countries_in_the_same_sentence(trained_model):
     cases = [
         ("France and the UK kept their embassies open while Germany cut its staff to a minimum.",
