@@ -595,6 +595,7 @@ def _with_article(folded: str, start: int) -> tuple[int, bool]:
 # --- names ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def country_name(code: str, language: str = "en") -> str:
     """The display name of a country in one of :data:`LANGUAGES` (CLDR), e.g. ``"ESP"`` -> ``"Spain"``.
 

@@ -218,10 +218,10 @@ def mark_owned_postures(words: list[str]) -> list[str]:
     """
     out = list(words)
     for i, word in enumerate(words[:-1]):
+        if words[i + 1].removeprefix("neg_") not in _GENITIVES:
+            continue
         match = _CUE.match(word.removeprefix("neg_"))
         if match is None or match.lastgroup not in _POSTURES_OF_A_MISSION:
-            continue
-        if words[i + 1].removeprefix("neg_") not in _GENITIVES:
             continue
         for j in range(i + 2, min(i + 7, len(words))):
             bare = words[j].removeprefix("neg_")
