@@ -77,6 +77,23 @@ def _views(
     return full, local
 
 
+def _pool_mentions(X: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
+    """Average the probabilities of the actor mentions of one country in one sentence: a label
+    belongs to a (sentence, country) pair, and each mention is one view of it."""
+    if "country" not in X.columns:
+        return proba
+    actor = (X["role"] != "location").tolist() if "role" in X.columns else [True] * len(X)
+    groups: dict[tuple, list[int]] = {}
+    for i, (sentence, country, is_actor) in enumerate(zip(X["sentence"].tolist(), X["country"].tolist(), actor)):
+        if is_actor and country is not None:
+            groups.setdefault((sentence, country), []).append(i)
+    pooled = proba.copy()
+    for rows in groups.values():
+        if len(rows) > 1:
+            pooled[rows] = proba[rows].mean(axis=0)
+    return pooled
+
+
 class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Label a (sentence, target country) pair as closed, open, limited, opposed or none.
 
@@ -93,6 +110,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     clauses : mark the sentence view's words outside the target's clause (``o_``).
     min_df : minimum document frequency of a kept n-gram.
     class_weight : passed to the logistic regression.
+    pool : average the probabilities of one country's actor mentions in one sentence (rows need
+        ``country``, and ``role`` to leave out the mentions that are only places).
 
     Examples
     --------
@@ -120,6 +139,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         clauses: bool = True,
         min_df: int = 1,
         class_weight: str | None = "balanced",
+        pool: bool = True,
     ):
         self.C = C
         self.ngram_range = ngram_range
@@ -132,6 +152,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.clauses = clauses
         self.min_df = min_df
         self.class_weight = class_weight
+        self.pool = pool
 
     def __getstate__(self) -> dict:
         """Pickle the vectorizers' vocabularies as one string each: joblib unpickles with the
@@ -195,7 +216,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "classifier_")
-        return self.classifier_.predict_proba(self._features(*self._views(X)))
+        proba = self.classifier_.predict_proba(self._features(*self._views(X)))
+        return _pool_mentions(X, proba) if self.pool else proba
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "classifier_")
@@ -216,7 +238,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         features = self._features(*self._views(X))
         names = self.feature_names()
         coef = self.classifier_.coef_
-        predicted = self.classifier_.predict(features)
+        proba = self.classifier_.predict_proba(features)
+        predicted = self.classes_[np.argmax(_pool_mentions(X, proba) if self.pool else proba, axis=1)]
         out = []
         for row, label in zip(features, predicted):
             index = int(np.flatnonzero(self.classes_ == label)[0]) if coef.shape[0] > 1 else 0

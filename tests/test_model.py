@@ -85,6 +85,19 @@ def test_a_posture_named_as_another_countrys_is_not_the_targets():
     assert "cue_closed" in local_usa.split()
 
 
+def test_one_countrys_mentions_in_a_sentence_share_one_posture(trained_model):
+    sentence = ("Washington, which is keeping only essential staff at its embassy in Kyiv, "
+                "urged Americans still in Ukraine to leave.")
+    rows = pairs(sentence, ("Washington", "USA"), ("Americans", "USA"), ("Ukraine", "UKR"))
+    rows.loc[2, "role"] = "location"
+    pooled = trained_model.predict_proba(rows)
+    alone = clone(trained_model).set_params(pool=False)
+    alone.__dict__.update({k: v for k, v in trained_model.__dict__.items() if k.endswith("_")})
+    apart = alone.predict_proba(rows)
+    assert np.allclose(pooled[0], pooled[1]) and np.allclose(pooled[0], apart[:2].mean(axis=0))
+    assert np.allclose(pooled[2], apart[2])  # a place is left out of the pool
+
+
 def test_tells_apart_countries_in_the_same_sentence(trained_model):
     cases = [
         ("France and the UK kept their embassies open while Germany cut its staff to a minimum.",
