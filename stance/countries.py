@@ -134,9 +134,11 @@ soldiers negotiators delegates experts inspectors diplomaten vertreter delegatio
 """.split())
 # Words that make a capital part of a treaty's or meeting's name: "Convention d'Ottawa", "Minsk agreements".
 _TREATY_WORDS = frozenset("""
-convention treaty protocol accord accords agreement agreements format process declaration statute
-traite protocole processus declaration statut accordi accordo trattato protocollo processo dichiarazione
-tratado protocolo acuerdo acuerdos proceso declaracion vertrag abkommen protokoll prozess erklarung
+convention conventions treaty treaties protocol protocols accord accords agreement agreements format process
+declaration statute traite traites protocole protocoles processus declarations statut accordi accordo
+trattato trattati protocollo processo dichiarazione convenzione convenzioni tratado tratados protocolo
+acuerdo acuerdos proceso declaracion convencion convenciones vertrag vertrage abkommen protokoll prozess
+erklarung konvention ubereinkommen
 """.split())
 _TREATY_LINKS = frozenset("of de d' di von del du the la le l'".split())
 _OF = frozenset("of de du des d' di del della dell' der".split())

@@ -418,13 +418,17 @@ def test_city_names_in_other_names_are_not_places(text: str) -> None:
         "Tensions rose in the South China Sea.",
         "IT and ES and DE are not countries here.",
         "The Minsk agreements collapsed.",
+        "Le ministre a accusé Israël d'avoir bafoué les conventions de Vienne.",
+        "Both sides invoked the Vienna Conventions on diplomatic relations.",
+        "Beide Seiten beriefen sich auf das Wiener Übereinkommen.",
         "Lula is not chile, just a pepper: chile.",
     ],
 )
 def test_ambiguous_words_are_not_the_country(text: str) -> None:
     wrong = {"us": "USA", "Georgia": "GEO", "Washington": "USA", "Jordan": "JOR", "turkey": "TUR",
              "Mexico": "MEX", "guinea": "GIN", "Paris": "FRA", "Madrid": "ESP", "Ottawa": "CAN", "China": "CHN",
-             "IT": "ITA", "ES": "ESP", "DE": "DEU", "Minsk": "BLR", "chile": "CHL"}
+             "IT": "ITA", "ES": "ESP", "DE": "DEU", "Minsk": "BLR", "chile": "CHL",
+             "Vienne": "AUT", "Vienna": "AUT", "Wiener": "AUT"}
     for m in find_mentions(text):
         assert wrong.get(m.text) != m.country, (text, m)
 
