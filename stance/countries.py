@@ -107,6 +107,7 @@ _LOCATIVE_PHRASES = re.compile(
 )
 _PHRASE_CUES = ("pres", "autour", "direction", "proximite", "loin", "cerca", "dentro", "fuera", "lejos",
                 "alrededor", "vicino", "pressi", "lontano", "out of", "close to", "next to", "nahe", "environs")
+_PHRASE_CUE = re.compile("|".join(_PHRASE_CUES))
 # Nouns that make a demonym (or "X of" a name) a place: "territoire russe", "Russian soil".
 _PLACE_NOUNS = frozenset("""
 territory territories soil region regions province city cities town towns village villages border
@@ -448,7 +449,7 @@ def _role(text: str, folded: str, start: int, end: int, kind: str, has_article: 
                 return "actor"
             return "location"
     window = folded[max(0, start - 30):start]
-    if any(cue in window for cue in _PHRASE_CUES) and _LOCATIVE_PHRASES.search(window):
+    if _PHRASE_CUE.search(window) and _LOCATIVE_PHRASES.search(window):
         return "location"
     if kind == "capital" and folded.startswith(", d.c.", end) or folded.startswith(" d.c.", end):
         return "location"
