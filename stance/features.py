@@ -17,6 +17,7 @@ import unicodedata
 
 TARGET, SAME, OTHER, PLACE = "xtgtx", "xsamx", "xothx", "xlocx"
 _MENTIONS = (TARGET, SAME, OTHER)
+_PLACEHOLDERS = frozenset({TARGET, SAME, OTHER, PLACE})
 
 NEGATION = re.compile(
     r"n['’]t\b|\bn['’](?=\w)|\b(?:not|never|no longer|no plans?|neither|nor|without|"
@@ -106,7 +107,7 @@ def mask(
     return "".join(pieces)
 
 
-def tokens(masked: str, *, stem: int = 0, negation: bool = True) -> list[str]:
+def tokens(masked: str, *, negation: bool = True) -> list[str]:
     """Folded tokens of a masked sentence; ``neg_`` marks tokens in a negation's scope."""
     words = _TOKEN.findall(fold(masked))
     out, scope = [], 0
@@ -115,8 +116,6 @@ def tokens(masked: str, *, stem: int = 0, negation: bool = True) -> list[str]:
             scope = 0
             out.append(word)
             continue
-        if stem and len(word) > stem and word not in (TARGET, SAME, OTHER, PLACE):
-            word = word[:stem]
         if negation and scope:
             out.append("neg_" + word)
             scope -= 1
@@ -299,13 +298,27 @@ def target_views(
     >>> local
     'xtgtx cut staff r_cut r_staff first_limited cue_limited rcue_limited cue_noclosed cue_noopen cue_noopposed'
     """
-    words = mark_owned_postures(tokens(mask(sentence, target, others, places), stem=stem, negation=negation))
+    words = mark_owned_postures(tokens(mask(sentence, target, others, places), negation=negation))
     local = local_tokens(words, window=window)
-    if cues:
-        local = local + cue_tokens(local)
+    extras = cue_tokens(local) if cues else []
     if clauses:
         words = mark_other_clauses(words)
-    return " ".join(words), " ".join(local)
+    if stem:
+        words, local = _stemmed(words, stem), _stemmed(local, stem)
+    return " ".join(words), " ".join(local + extras)
+
+
+_MARKS = re.compile(r"^((?:o_|of_|neg_)*)(.*)$")
+
+
+def _stemmed(words: list[str], stem: int) -> list[str]:
+    """Words cut to ``stem`` characters, keeping their marks (``o_``, ``of_``, ``neg_``) and the
+    mention placeholders whole. Cut after cues, negation and clauses were read from whole words."""
+    out = []
+    for word in words:
+        marks, bare = _MARKS.match(word).groups()
+        out.append(word if len(bare) <= stem or bare in _PLACEHOLDERS else marks + bare[:stem])
+    return out
 
 
 def mark_other_clauses(words: list[str]) -> list[str]:

@@ -104,7 +104,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     local_ngram_range : word n-grams of the local view.
     local_weight : scale of the local view's features (0 turns the view off).
     window : tokens kept on each side of the target in the local view.
-    stem : cut words to this many characters (0 keeps them whole).
+    stem : cut the n-gram words to this many characters (0 keeps them whole), after negation,
+        clauses and cues were read from the whole words; 6 lets "closure" and "closures",
+        "ambassade" and "ambassades" share features.
     negation : mark the tokens that follow a negation cue.
     cues : add the posture-cue features of :func:`stance.features.cue_tokens` to the local view.
     clauses : mark the sentence view's words outside the target's clause (``o_``).
@@ -133,7 +135,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         local_ngram_range: tuple[int, int] = (1, 2),
         local_weight: float = 1.0,
         window: int = 16,
-        stem: int = 0,
+        stem: int = 6,
         negation: bool = True,
         cues: bool = True,
         clauses: bool = True,
