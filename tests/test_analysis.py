@@ -380,7 +380,5 @@ def test_plot_scores():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["stance", "baseline"]
 
 
-def test_display_name_uses_the_gazetteer(monkeypatch):
-    pytest.importorskip("stance.countries")
-    monkeypatch.undo()
+def test_display_name_uses_the_gazetteer():
     assert analysis.display_name("ESP") == "Spain"

@@ -7,11 +7,14 @@ installed elsewhere (user or system wide) cannot send them to another Python.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import time
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pytest
 
 from stance import config
@@ -28,7 +31,6 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_is_stored_without_outputs(path: Path):
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     dirty = [
@@ -44,7 +46,7 @@ def test_notebook_is_stored_without_outputs(path: Path):
 @pytest.fixture(scope="module")
 def kernel_of_this_python(tmp_path_factory):
     """A 'python3' kernel spec that runs this interpreter, found first by jupyter_client."""
-    pytest.importorskip("ipykernel")
+    assert importlib.util.find_spec("ipykernel"), "ipykernel is missing: install the 'notebooks' extra"
     kernels = tmp_path_factory.mktemp("jupyter")
     spec_dir = kernels / "kernels" / KERNEL
     spec_dir.mkdir(parents=True)
@@ -71,8 +73,6 @@ def _is_table(output) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_runs_and_shows_a_chart_and_a_table(path: Path, kernel_of_this_python):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
     if not (config.ANNOTATIONS_DIR / "rows.jsonl").exists():
         pytest.fail(f"{config.ANNOTATIONS_DIR}/rows.jsonl is missing; run 'stance data build' first")
     nb = nbformat.read(path, as_version=4)
