@@ -198,7 +198,7 @@ CUES = {
 CUE_PREFIXES = ("r_", "first_", "cue_", "rcue_", "ocue_")
 # Words that make the noun before them belong to what follows: "the closure of the US embassy".
 _GENITIVES = frozenset({
-    "of", "de", "des", "du", "d", "der", "des", "von", "vom", "del", "della", "dello", "dei", "degli", "delle", "di",
+    "of", "de", "des", "du", "d", "der", "von", "vom", "del", "della", "dello", "dei", "degli", "delle", "di",
 })
 _POSTURES_OF_A_MISSION = frozenset({"closed", "open", "limited"})
 OWNED = "of_"  # the prefix of the words mark_owned_postures gives to another country
