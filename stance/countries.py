@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
+import pickle
 import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stance import config
 from stance.text import fold
 
 __all__ = ["Mention", "find_mentions", "evaluate", "format_evaluation", "country_name", "LANGUAGES"]
@@ -266,7 +269,46 @@ def _load_resource(path: Path = _RESOURCE) -> dict:
 
 @functools.cache
 def _index() -> _Index:
-    """Compile every form into one automaton over folded keys (built once, on first use)."""
+    """The automaton over every form: built once, on first use, and kept in a cache file under
+    :data:`stance.config.CACHE_DIR`, since loading it takes a tenth of the time of building it
+    (which imports babel and pycountry). The file's name holds a hash of what the index is made
+    from (this module, the curated data, the library versions), so a change builds it anew."""
+    path = config.CACHE_DIR / f"countries-{_index_key()}.pickle"
+    try:
+        with path.open("rb") as handle:
+            index = pickle.load(handle)
+        if isinstance(index, _Index):
+            return index
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    index = _build_index()
+    try:
+        from stance.data import write_atomic
+
+        write_atomic(path, lambda temporary: temporary.write_bytes(pickle.dumps(index, protocol=5)))
+        for stale in path.parent.glob("countries-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:  # a read-only cache is no reason to fail: the index is built each time instead
+        pass
+    return index
+
+
+def _index_key() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(_RESOURCE.read_bytes())
+    for package in ("babel", "pycountry", "pyahocorasick"):
+        try:
+            digest.update(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()[:16]
+
+
+def _build_index() -> _Index:
+    """Compile every form into one automaton over folded keys."""
     import ahocorasick
     import pycountry
     from babel import Locale

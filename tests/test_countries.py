@@ -589,3 +589,30 @@ def test_index_is_built_once() -> None:
     first = countries._index()
     find_mentions("L’Espagne et l’Italie ont fermé leurs ambassades à Kiev, selon Washington.")
     assert countries._index() is first
+
+
+def test_index_cache_file_is_written_reused_and_rebuilt_when_broken(tmp_path, monkeypatch) -> None:
+    """A start of the process loads the automaton from the cache file; a broken or stale file is
+    replaced by a fresh build, never trusted."""
+    from stance import config, countries
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    built = countries._build_index()
+    countries._index.cache_clear()
+    try:
+        first = countries._index()
+        files = list(tmp_path.glob("countries-*.pickle"))
+        assert len(files) == 1
+        assert dict(first.automaton.items()) == dict(built.automaton.items())
+        assert first.stops == built.stops
+
+        countries._index.cache_clear()
+        stale = tmp_path / "countries-0000000000000000.pickle"
+        stale.write_bytes(b"old")
+        files[0].write_bytes(b"\x80\x05not a pickle")
+        rebuilt = countries._index()
+        assert dict(rebuilt.automaton.items()) == dict(built.automaton.items())
+        assert [path.name for path in tmp_path.glob("countries-*.pickle")] == [files[0].name]
+        assert find_mentions("Washington affirme que l’ambassade restera fermée.")[0].country == "USA"
+    finally:
+        countries._index.cache_clear()
