@@ -12,6 +12,7 @@ A sentence is seen from one target country at a time. :func:`target_views` retur
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -207,6 +208,24 @@ _CUE = re.compile("|".join(
 ))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _cue_label(word: str) -> str | None:
+    """The posture whose cue ``word`` begins with, or None."""
+    match = _CUE.match(word)
+    return match.lastgroup if match else None
+
+
+def _nearest_first(at: int, length: int) -> list[int]:
+    """The positions of a view other than ``at``, nearest to it first, the left one of a tie first."""
+    order = []
+    for distance in range(1, max(at, length - at - 1) + 1):
+        if at - distance >= 0:
+            order.append(at - distance)
+        if at + distance < length:
+            order.append(at + distance)
+    return order
+
+
 def mark_owned_postures(words: list[str]) -> list[str]:
     """Prefix ``of_`` to a mission-posture noun and its genitive when they name another country
     before the target comes back ("the closure of the xothx embassy"): that posture is the other
@@ -219,8 +238,7 @@ def mark_owned_postures(words: list[str]) -> list[str]:
     for i, word in enumerate(words[:-1]):
         if words[i + 1].removeprefix("neg_") not in _GENITIVES:
             continue
-        match = _CUE.match(word.removeprefix("neg_"))
-        if match is None or match.lastgroup not in _POSTURES_OF_A_MISSION:
+        if _cue_label(word.removeprefix("neg_")) not in _POSTURES_OF_A_MISSION:
             continue
         for j in range(i + 2, min(i + 7, len(words))):
             bare = words[j].removeprefix("neg_")
@@ -250,18 +268,18 @@ def cue_tokens(local: list[str]) -> list[str]:
         return []
     out = ["r_" + word for word in local[at + 1:]]
     first, seen = True, set()
-    for i in sorted(range(len(local)), key=lambda i: (abs(i - at), i)):
+    for i in _nearest_first(at, len(local)):
         word = local[i]
         owned = word.removeprefix(OWNED)
         bare = owned.removeprefix("neg_")
-        match = _CUE.match(bare) if i != at else None
-        if match is None:
+        label = _cue_label(bare)
+        if label is None:
             continue
-        name = match.lastgroup + ("neg" if bare is not owned else "")
+        name = label + ("neg" if bare is not owned else "")
         if owned is not word:
             out.append(f"ocue_{name}")
             continue
-        seen.add(match.lastgroup)
+        seen.add(label)
         if first:
             out.append(f"first_{name}")
             first = False
@@ -314,11 +332,13 @@ _MARKS = re.compile(r"^((?:o_|of_|neg_)*)(.*)$")
 def _stemmed(words: list[str], stem: int) -> list[str]:
     """Words cut to ``stem`` characters, keeping their marks (``o_``, ``of_``, ``neg_``) and the
     mention placeholders whole. Cut after cues, negation and clauses were read from whole words."""
-    out = []
-    for word in words:
-        marks, bare = _MARKS.match(word).groups()
-        out.append(word if len(bare) <= stem or bare in _PLACEHOLDERS else marks + bare[:stem])
-    return out
+    return [word if len(word) <= stem else _stem_word(word, stem) for word in words]
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _stem_word(word: str, stem: int) -> str:
+    marks, bare = _MARKS.match(word).groups()
+    return word if len(bare) <= stem or bare in _PLACEHOLDERS else marks + bare[:stem]
 
 
 def mark_other_clauses(words: list[str]) -> list[str]:

@@ -33,7 +33,9 @@ def _ngrams(text: str, *, ngram_range: tuple[int, int]) -> list[str]:
         (extras if word.startswith(CUE_PREFIXES) else words).append(word)
     low, high = ngram_range
     grams = list(words) if low == 1 else []
-    for n in range(max(low, 2), high + 1):
+    if low <= 2 <= high:
+        grams += [f"{a} {b}" for a, b in zip(words, words[1:])]
+    for n in range(max(low, 3), high + 1):
         grams += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
     return grams + extras
 
