@@ -103,13 +103,23 @@ def predict_sentences(frame: pd.DataFrame, *, model=None) -> pd.DataFrame:
     return out
 
 
-def roll_up(rows: pd.DataFrame | list[dict], *, language: str = "en") -> list[dict]:
+#: Below this confidence a sentence-level posture is no evidence for the article: in the grouped
+#: cross-validation, non-none predictions under 0.3 were right 31% of the time, and leaving them
+#: out of the roll-up raised the share of (article, country) postures found from 0.780 to 0.782.
+MIN_EVIDENCE = 0.3
+
+
+def roll_up(
+    rows: pd.DataFrame | list[dict], *, language: str = "en", min_confidence: float = MIN_EVIDENCE
+) -> list[dict]:
     """Per-country postures of one article from its sentence-level predictions.
 
     ``rows`` are the article's rows from :func:`predict_sentences` (a DataFrame, or its records).
     A country's posture is its best-supported non-none label over its actor mentions (the label
     of its most confident non-none sentence); other non-none labels it received are listed under
-    ``conflicts``, with their evidence. A country mentioned only as a place is ``none``.
+    ``conflicts``, with their evidence. Sentence-level postures below ``min_confidence`` count as
+    none here (they stay in the sentence-level output). A country mentioned only as a place is
+    ``none``.
     """
     from stance.countries import country_name
 
@@ -120,7 +130,7 @@ def roll_up(rows: pd.DataFrame | list[dict], *, language: str = "en") -> list[di
     countries = []
     for country, group in by_country.items():
         actors = [r for r in group if r["role"] == "actor"]
-        postures = [r for r in actors if r["predicted"] != "none"]
+        postures = [r for r in actors if r["predicted"] != "none" and float(r["confidence"]) >= min_confidence]
         entry = {"country": country, "name": country_name(country, "en"),
                  "role": "actor" if actors else "location", "mentions": len(group)}
         if not postures:

@@ -53,6 +53,27 @@ def test_conflicting_evidence_is_reported(trained_model):
     assert {canada["stance"], *(c["stance"] for c in canada["conflicts"])} == {"closed", "open"}
 
 
+def _record(start: int, predicted: str, confidence: float, role: str = "actor") -> dict:
+    probabilities = {f"p_{label}": 0.0 for label in ("closed", "open", "limited", "opposed", "none")}
+    probabilities[f"p_{predicted}"] = confidence
+    return {"country": "CAN", "role": role, "predicted": predicted, "confidence": confidence,
+            "sentence": f"sentence {start}", "sentence_start": start, "sentence_end": start + 10,
+            **probabilities}
+
+
+def test_roll_up_leaves_out_postures_below_the_evidence_threshold():
+    from stance.predict import MIN_EVIDENCE, roll_up
+
+    weak, strong, weaker_open = (_record(0, "open", MIN_EVIDENCE - 0.05), _record(20, "closed", 0.8),
+                                 _record(40, "open", MIN_EVIDENCE / 2))
+    (only_weak,) = roll_up([weak])
+    assert only_weak["stance"] == "none" and only_weak["evidence"] == []
+    (canada,) = roll_up([weak, strong, weaker_open])
+    assert canada["stance"] == "closed" and canada["conflicts"] == []
+    (counted,) = roll_up([weak, strong], min_confidence=0.0)
+    assert [c["stance"] for c in counted["conflicts"]] == ["open"]
+
+
 def test_location_only_countries_are_none(trained_model):
     result = predict_article("Talks were held in Ankara on Monday.", model=trained_model)
     (turkey,) = result["countries"]
