@@ -186,11 +186,12 @@ def local_tokens(words: list[str], *, window: int) -> list[str]:
 # give words the training sentences never held a feature shared with the words they did hold.
 CUES = {
     "closed": "clos shut suspen evacu withdr pull left leav relocat move ferm rapatri quitt transf retir "
-              "repli depart schlie evakui cerr chius abandon empt airlift exit fled flee",
+              "repli depart schlie geschlos evakui ausgesetz abgez zuruckgez cerr chius sospe ritir abandon empt "
+              "airlift exit fled flee",
     "open": "open remain stay kept keep continu operat maint ouvert rest fonctionn rouv reouv resum return "
             "repris reprend retour normal geoffn abiert apert riapr reabr wieder",
     "limited": "reduc cut essential emergenc skeleton famil limit scal redui effectif minim restrei ralenti "
-               "reduzi ridott downsiz drawdown trim partial author",
+               "reduzi verring ridott ridu downsiz drawdown trim partial author",
     "opposed": "condemn denounc critic reject protest oppos slam accus outrag unaccept condamn denonc critiqu "
                "rejet fustig inaccept verurt kritis conden rechaz condann deplor regret furious hostil "
                "violat irrespons object",

@@ -77,6 +77,24 @@ def test_target_masking_gives_countries_of_one_sentence_different_views():
     assert len(rows) == 3
 
 
+@pytest.mark.parametrize("sentence, country, label", [
+    ("Die Schweiz hat ihre Botschaft vorübergehend geschlossen.", "Die Schweiz", "closed"),
+    ("Deutschland hat seine Diplomaten aus Kabul abgezogen.", "Deutschland", "closed"),
+    ("Frankreich hält seine Botschaft in Kiew geöffnet.", "Frankreich", "open"),
+    ("Die USA haben das Personal ihrer Botschaft verringert.", "Die USA", "limited"),
+    ("L'Italia ha sospeso le attività della sua ambasciata.", "L'Italia", "closed"),
+    ("L'Italia riduce il personale dell'ambasciata.", "L'Italia", "limited"),
+    ("España mantiene abierta su embajada en Kiev.", "España", "open"),
+    ("Russland verurteilte die Entscheidung scharf.", "Russland", "opposed"),
+])
+def test_posture_cues_in_german_italian_and_spanish(sentence, country, label):
+    """The training sentences are French and English; the cue stems carry the posture words of the
+    other three languages the mention finder reads."""
+    start = sentence.index(country)
+    _, local = target_views(sentence, [(start, start + len(country))], [])
+    assert f"cue_{label}" in local.split()
+
+
 def test_a_posture_named_as_another_countrys_is_not_the_targets():
     sentence = "Russia declined to comment on the closure of the American embassy."
     _, local_rus = target_views(sentence, [(0, 6)], [(50, 58)])
