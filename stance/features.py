@@ -227,6 +227,58 @@ def _nearest_first(at: int, length: int) -> list[int]:
     return order
 
 
+# Nouns that make a following mission posture someone's decision: "Washington's decision to close".
+_DECISIONS = frozenset({
+    "decision", "decisions", "move", "order", "choice", "plan", "plans", "announcement",
+    "choix", "annonce", "projet", "volonte", "entscheidung", "beschluss", "decisione",
+})
+_INFINITIVE_MARKS = frozenset({"to", "de", "d", "of", "zu", "di", "a"})
+_ARTICLES = frozenset({
+    "the", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "den",
+})
+
+
+def _mark_decisions_of_others(words: list[str], out: list[str]) -> None:
+    """Prefix ``of_`` to another country's decision to change its mission, from the decision noun
+    to the posture verb: "la décision de xothx de fermer", "xothx s decision to close"."""
+    bare = [w.removeprefix("neg_") for w in words]
+    for i, word in enumerate(bare):
+        if word not in _DECISIONS:
+            continue
+        if i >= 2 and bare[i - 1] == "s" and bare[i - 2] == OTHER:  # English possessive
+            first, j = i - 2, i + 1
+        else:
+            j = i + 1
+            if j < len(bare) and bare[j] in _GENITIVES:
+                j += 1
+            while j < len(bare) and bare[j] in _ARTICLES:
+                j += 1
+            if j >= len(bare) or bare[j] != OTHER:
+                continue
+            first, j = i, j + 1
+        if j + 1 < len(bare) and bare[j] in _INFINITIVE_MARKS and _cue_label(bare[j + 1]) in _POSTURES_OF_A_MISSION:
+            out[first : j + 2] = [OWNED + w for w in words[first : j + 2]]
+
+
+def _mark_opposition_of_others(words: list[str], out: list[str]) -> None:
+    """Prefix ``of_`` to a word of opposition whose nearest country on its left, in its clause, is
+    another country while the target comes after it: "xothx condemned the decision of xtgtx", where
+    the opposition is the other country's and the target is what it opposes."""
+    bare = [w.removeprefix("neg_") for w in words]
+    try:
+        at = bare.index(TARGET)
+    except ValueError:
+        return
+    for i in range(at):
+        if _cue_label(bare[i]) != "opposed":
+            continue
+        for j in range(i - 1, -1, -1):
+            if bare[j] in _MENTIONS or bare[j] in _CLAUSE_BREAKS:
+                if bare[j] == OTHER:
+                    out[i] = OWNED + words[i]
+                break
+
+
 def mark_owned_postures(words: list[str]) -> list[str]:
     """Prefix ``of_`` to a mission-posture noun and its genitive when they name another country
     before the target comes back ("the closure of the xothx embassy"): that posture is the other
@@ -236,6 +288,8 @@ def mark_owned_postures(words: list[str]) -> list[str]:
     ['xtgtx', 'refused', 'to', 'comment', 'on', 'the', 'of_closure', 'of_of', 'of_the', 'of_xothx', 'embassy']
     """
     out = list(words)
+    _mark_decisions_of_others(words, out)
+    _mark_opposition_of_others(words, out)
     for i, word in enumerate(words[:-1]):
         if words[i + 1].removeprefix("neg_") not in _GENITIVES:
             continue

@@ -103,6 +103,22 @@ def test_a_posture_named_as_another_countrys_is_not_the_targets():
     assert "cue_closed" in local_usa.split()
 
 
+@pytest.mark.parametrize("sentence, opposer, decider", [
+    ("Ankara a vivement condamné la décision de Washington de fermer son consulat.", "Ankara", "Washington"),
+    ("Beijing denounced Washington's decision to close the consulate in Houston.", "Beijing", "Washington"),
+    ("Tokyo protested after Seoul's decision to shut its embassy.", "Tokyo", "Seoul"),
+])
+def test_opposition_to_another_countrys_decision_is_read_from_each_side(sentence, opposer, decider):
+    """The guidelines' hard case: the country that opposes is opposed, the country whose decision
+    it is keeps that decision's label; each side's view gives the other's posture word as owned."""
+    spans = {name: (sentence.index(name), sentence.index(name) + len(name)) for name in (opposer, decider)}
+    _, local_opposer = target_views(sentence, [spans[opposer]], [spans[decider]])
+    _, local_decider = target_views(sentence, [spans[decider]], [spans[opposer]])
+    assert "cue_opposed" in local_opposer.split() and "ocue_closed" in local_opposer.split()
+    assert "cue_closed" in local_decider.split() and "ocue_opposed" in local_decider.split()
+    assert "cue_opposed" not in local_decider.split()
+
+
 def test_one_countrys_mentions_in_a_sentence_share_one_posture(trained_model):
     sentence = ("Washington, which is keeping only essential staff at its embassy in Kyiv, "
                 "urged Americans still in Ukraine to leave.")
