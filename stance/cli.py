@@ -73,7 +73,7 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from stance.evaluate import evaluate, format_summary
 
-    print(format_summary(evaluate(args.data, out_dir=args.out, folds=args.folds)))
+    print(format_summary(evaluate(args.data, out_dir=args.out, folds=args.folds, curve=not args.no_curve)))
     return EXIT_OK
 
 
@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, default=None, help="annotations folder or rows file")
     evaluate.add_argument("--out", type=Path, default=None, help="report folder (default reports/)")
     evaluate.add_argument("--folds", type=int, default=5)
+    evaluate.add_argument("--no-curve", action="store_true", help="skip the learning curve (three more CV runs)")
     evaluate.set_defaults(func=_evaluate)
 
     predict = commands.add_parser(

@@ -80,6 +80,48 @@ def grouped_cv(frame: pd.DataFrame, *, kind: str = "stance", folds: int = 5, par
     return Outcome(f"{kind}, grouped {folds}-fold CV", rows, _figures(rows))
 
 
+def learning_curve(
+    frame: pd.DataFrame,
+    *,
+    shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0),
+    folds: int = 5,
+    params: dict | None = None,
+    seed: int = 0,
+) -> list[dict]:
+    """Grouped CV macro-F1 of the target-aware model when each training part keeps only a share
+    of its events (drawn at random, the same draw for every share's folds): how much more
+    annotated events would help. One dict per share: ``share``, ``train_rows`` (mean over the
+    folds), ``macro_f1``."""
+    splits = list(GroupKFold(n_splits=folds).split(frame, groups=frame["event_id"]))
+    curve = []
+    for share in shares:
+        rng = np.random.default_rng(seed)
+        parts, sizes = [], []
+        for train_index, test_index in splits:
+            train = frame.iloc[train_index]
+            events = train["event_id"].unique()
+            kept = rng.choice(events, max(1, round(len(events) * share)), replace=False)
+            train = train[train["event_id"].isin(kept)]
+            sizes.append(len(train))
+            parts.append(_held_out(make_model("stance", params), train, frame.iloc[test_index]))
+        rows = pd.concat(parts)
+        curve.append({"share": share, "train_rows": int(np.mean(sizes)),
+                      "macro_f1": scores(rows["label"], rows["predicted"])["macro_f1"]})
+    return curve
+
+
+def learning_curve_table(curve: list[dict]) -> str:
+    lines = ["| share of training events | training rows (mean per fold) | macro-F1 |", "|---|---|---|"]
+    lines += [f"| {point['share']:.0%} | {point['train_rows']} | {point['macro_f1']:.3f} |" for point in curve]
+    if len(curve) >= 2 and curve[0]["train_rows"] > 0:
+        first, last = curve[0], curve[-1]
+        doublings = np.log2(last["train_rows"] / first["train_rows"])
+        if doublings > 0:
+            gain = (last["macro_f1"] - first["macro_f1"]) / doublings
+            lines += ["", f"Each doubling of the training events added about {gain:.3f} macro-F1 over this range."]
+    return "\n".join(lines)
+
+
 def fixed_split(frame: pd.DataFrame, *, kind: str = "stance", params: dict | None = None) -> Outcome:
     """Fit on the rows of split 'train', score on the rows of split 'test'."""
     train, test = frame[frame["split"] == "train"], frame[frame["split"] == "test"]
@@ -158,6 +200,7 @@ class Evaluation:
     outcomes: list[Outcome]
     report: str
     report_path: Path | None
+    curve: list[dict] = field(default_factory=list)
 
 
 def evaluate(
@@ -166,9 +209,11 @@ def evaluate(
     out_dir: str | Path | None = None,
     folds: int = 5,
     params: dict | None = None,
+    curve: bool = True,
 ) -> Evaluation:
-    """Grouped CV and the fixed split for the target-aware model and the sentence baseline;
-    write ``evaluation.md`` and ``confusion.png`` into ``out_dir`` (``None``: ``reports/``)."""
+    """Grouped CV and the fixed split for the target-aware model and the sentence baseline, and
+    the learning curve of the grouped CV (``curve``); write ``evaluation.md`` and
+    ``confusion.png`` into ``out_dir`` (``None``: ``reports/``)."""
     from stance.data import load_annotations
 
     frame = load_annotations(data)
@@ -178,19 +223,20 @@ def evaluate(
         fixed_split(frame, kind="stance", params=params),
         fixed_split(frame, kind="baseline"),
     ]
+    points = learning_curve(frame, folds=folds, params=params) if curve else []
     out_dir = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
     picture = out_dir / "confusion.png"
     plot_confusion(outcomes[0].figures, picture, "stance model, grouped CV by event")
-    report = render_report(frame, outcomes, picture.name)
+    report = render_report(frame, outcomes, picture.name, curve=points)
     path = out_dir / "evaluation.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(report, encoding="utf-8")
     tmp.replace(path)
-    return Evaluation(outcomes, report, path)
+    return Evaluation(outcomes, report, path, points)
 
 
-def render_report(frame: pd.DataFrame, outcomes: list[Outcome], picture: str) -> str:
+def render_report(frame: pd.DataFrame, outcomes: list[Outcome], picture: str, *, curve: list[dict] = ()) -> str:
     main = outcomes[0]
     f1 = main.figures["f1"]
     worst = min(f1, key=f1.get)
@@ -228,12 +274,18 @@ def render_report(frame: pd.DataFrame, outcomes: list[Outcome], picture: str) ->
         sentence = row["sentence"].replace("|", "\\|")
         lines.append(f"| {row['label']} | {row['predicted']} | {row['confidence']:.2f} | "
                      f"{row['country']} ({row['mention']}) | {sentence} |")
+    if curve:
+        lines += ["", "## Learning curve (target-aware model, grouped CV)", "",
+                  "Each training part keeps a random share of its events; the held-out parts stay whole.", "",
+                  learning_curve_table(list(curve))]
     return "\n".join(lines) + "\n"
 
 
 def format_summary(evaluation: Evaluation) -> str:
     lines = [per_class_table(evaluation.outcomes), "", language_table(evaluation.outcomes), "",
              confusion_text(evaluation.outcomes[0].figures)]
+    if evaluation.curve:
+        lines += ["", learning_curve_table(evaluation.curve)]
     if evaluation.report_path:
         lines += ["", f"report written to {evaluation.report_path}"]
     return "\n".join(lines)
