@@ -238,10 +238,11 @@ _ARTICLES = frozenset({
 })
 
 
-def _mark_decisions_of_others(words: list[str], out: list[str]) -> None:
+def _mark_decisions_of_others(words: list[str], bare: list[str], out: list[str]) -> None:
     """Prefix ``of_`` to another country's decision to change its mission, from the decision noun
     to the posture verb: "la décision de xothx de fermer", "xothx s decision to close"."""
-    bare = [w.removeprefix("neg_") for w in words]
+    if _DECISIONS.isdisjoint(bare):
+        return
     for i, word in enumerate(bare):
         if word not in _DECISIONS:
             continue
@@ -260,11 +261,10 @@ def _mark_decisions_of_others(words: list[str], out: list[str]) -> None:
             out[first : j + 2] = [OWNED + w for w in words[first : j + 2]]
 
 
-def _mark_opposition_of_others(words: list[str], out: list[str]) -> None:
+def _mark_opposition_of_others(words: list[str], bare: list[str], out: list[str]) -> None:
     """Prefix ``of_`` to a word of opposition whose nearest country on its left, in its clause, is
     another country while the target comes after it: "xothx condemned the decision of xtgtx", where
     the opposition is the other country's and the target is what it opposes."""
-    bare = [w.removeprefix("neg_") for w in words]
     try:
         at = bare.index(TARGET)
     except ValueError:
@@ -288,18 +288,16 @@ def mark_owned_postures(words: list[str]) -> list[str]:
     ['xtgtx', 'refused', 'to', 'comment', 'on', 'the', 'of_closure', 'of_of', 'of_the', 'of_xothx', 'embassy']
     """
     out = list(words)
-    _mark_decisions_of_others(words, out)
-    _mark_opposition_of_others(words, out)
-    for i, word in enumerate(words[:-1]):
-        if words[i + 1].removeprefix("neg_") not in _GENITIVES:
-            continue
-        if _cue_label(word.removeprefix("neg_")) not in _POSTURES_OF_A_MISSION:
+    bare = [w.removeprefix("neg_") for w in words]
+    _mark_decisions_of_others(words, bare, out)
+    _mark_opposition_of_others(words, bare, out)
+    for i in range(len(words) - 1):
+        if bare[i + 1] not in _GENITIVES or _cue_label(bare[i]) not in _POSTURES_OF_A_MISSION:
             continue
         for j in range(i + 2, min(i + 7, len(words))):
-            bare = words[j].removeprefix("neg_")
-            if bare in (TARGET, SAME) or bare in _NEGATION_SCOPE_END or bare in _CLAUSE_BREAKS:
+            if bare[j] in (TARGET, SAME) or bare[j] in _NEGATION_SCOPE_END or bare[j] in _CLAUSE_BREAKS:
                 break
-            if bare == OTHER:
+            if bare[j] == OTHER:
                 out[i : j + 1] = [OWNED + w for w in words[i : j + 1]]
                 break
     return out
