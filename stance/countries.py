@@ -85,7 +85,7 @@ class _Entry:
 @dataclass(frozen=True, slots=True)
 class _Index:
     automaton: object
-    stops: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    stops: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]  # before, after, not at a sentence start
 
 
 _ARTICLES = frozenset("the le la les il lo gli el los las die der das den dem".split())
@@ -350,7 +350,10 @@ def _build_index() -> _Index:
     for section, kind in (("seats", "seat"), ("capitals", "capital"), ("cities", "city")):
         for code, value in data[section].items():
             for form in _forms(value):
-                add(form, _Entry(code, kind))
+                if form.startswith("="):  # matched only as written: its plain fold is a common word
+                    add(form[1:], _Entry(code, kind, exact=form[1:]))
+                else:
+                    add(form, _Entry(code, kind))
     for code, by_language in data["demonyms"].items():
         for language, value in by_language.items():
             for form in _forms(value):
@@ -371,7 +374,8 @@ def _build_index() -> _Index:
     automaton.make_automaton()
     stops = {
         fold(key): (tuple(fold(p) for p in _forms(rule.get("before", ""))),
-                    tuple(fold(p) for p in _forms(rule.get("after", ""))))
+                    tuple(fold(p) for p in _forms(rule.get("after", ""))),
+                    bool(rule.get("not_initial", False)))
         for key, rule in data["stops"].items()
     }
     return _Index(automaton, stops)
@@ -596,7 +600,7 @@ def _choose(text: str, start: int, end: int, found: tuple[_Entry, ...], when: dt
 def _keep(text: str, folded: str, candidate: tuple[int, int, str, _Entry], index: _Index) -> bool:
     start, end, key, entry = candidate
     rule = index.stops.get(key)
-    if rule is not None and _stopped(folded, start, end, rule):
+    if rule is not None and (_stopped(folded, start, end, rule[:2]) or (rule[2] and _sentence_initial(text, start))):
         return False
     if entry.kind == "demonym" and start > 1 and folded[start - 1] == "-" and folded[start - 2].isalpha():
         return False  # franco-allemand, Latin-American

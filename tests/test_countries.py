@@ -448,6 +448,21 @@ def test_seas_and_oceans_named_after_a_country_are_no_mention_of_it(text: str) -
     assert [m for m in find_mentions(text) if m.country in named] == []
 
 
+@pytest.mark.parametrize("text, found", [
+    ("Seul le Qatar a gardé son ambassade ouverte.", ["QAT"]),
+    ("Seúl ha condenado el lanzamiento del misil.", ["KOR"]),
+    ("Séoul a protesté vendredi.", ["KOR"]),
+    ("Male officials said the talks had failed.", []),
+    ("In Male, the capital, the Indian embassy stayed open.", ["MDV", "IND"]),
+    ("Sucre et farine manquent dans les magasins.", []),
+    ("Talks in Sucre ended without a deal.", ["BOL"]),
+])
+def test_capitals_spelt_like_common_words(text: str, found: list[str]) -> None:
+    """A capital whose plain spelling is a common word needs its accent ('=Seúl'), or does not
+    count at the start of a sentence ('Male', 'Sucre')."""
+    assert [m.country for m in find_mentions(text)] == found
+
+
 def test_the_country_words_of_those_seas_still_count_elsewhere() -> None:
     text = "Oman condemned it; Indian and Irish diplomats met Japan's envoy; la Guinée a fermé son ambassade."
     assert [m.country for m in find_mentions(text)] == ["OMN", "IND", "IRL", "JPN", "GIN"]
