@@ -604,6 +604,8 @@ def _keep(text: str, folded: str, candidate: tuple[int, int, str, _Entry], index
         return False
     if entry.kind == "demonym" and start > 1 and folded[start - 1] == "-" and folded[start - 2].isalpha():
         return False  # franco-allemand, Latin-American
+    if entry.kind == "name" and text[max(0, start - 4):start] == "Air ":
+        return False  # an airline: Air France, Air China, Air Algérie
     if entry.kind == "leader" and entry.surname:
         return not _named_person(text, folded, start, end, check_after=False)
     if entry.kind == "capital" and _in_treaty_name(text, folded, start, end):

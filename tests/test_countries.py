@@ -463,6 +463,18 @@ def test_capitals_spelt_like_common_words(text: str, found: list[str]) -> None:
     assert [m.country for m in find_mentions(text)] == found
 
 
+@pytest.mark.parametrize("text, found", [
+    ("L'Organisation des États américains a réagi ; la diplomatie américaine aussi.", ["USA"]),
+    ("The Organization of American States met while American diplomats waited.", ["USA"]),
+    ("Fighters of the Islamic State of Iraq and the Levant advanced on Baghdad.", ["IRQ"]),
+    ("Les combattants de l'État islamique en Irak et au Levant menacent l'Irak.", ["IRQ"]),
+    ("Air China and Air France resumed flights to China.", ["CHN"]),
+    ("An Air Algérie plane landed in Paris.", ["FRA"]),
+])
+def test_organisations_and_companies_named_after_a_country(text: str, found: list[str]) -> None:
+    assert [m.country for m in find_mentions(text)] == found
+
+
 def test_the_country_words_of_those_seas_still_count_elsewhere() -> None:
     text = "Oman condemned it; Indian and Irish diplomats met Japan's envoy; la Guinée a fermé son ambassade."
     assert [m.country for m in find_mentions(text)] == ["OMN", "IND", "IRL", "JPN", "GIN"]
