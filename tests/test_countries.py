@@ -699,3 +699,9 @@ def test_index_cache_file_is_written_reused_and_rebuilt_when_broken(tmp_path, mo
 def test_leaders_of_africa_latin_america_asia_and_europe_follow_their_terms(
         text: str, mention: str, country: str, date: str, expected: bool) -> None:
     assert _has(text, mention, country, "actor", date=date) is expected
+
+
+def test_the_holy_see_in_german_cases() -> None:
+    text = "Die Nuntiatur des Heiligen Stuhls bleibt offen; Managua wies den Gesandten des Heiligen Stuhl aus."
+    assert [(m.text, m.country) for m in find_mentions(text) if m.country == "VAT"] == [
+        ("Heiligen Stuhls", "VAT"), ("Heiligen Stuhl", "VAT")]
