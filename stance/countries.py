@@ -143,6 +143,7 @@ declaration statute traite traites protocole protocoles processus declarations s
 trattato trattati protocollo processo dichiarazione convenzione convenzioni tratado tratados protocolo
 acuerdo acuerdos proceso declaracion convencion convenciones vertrag vertrage abkommen protokoll prozess
 erklarung konvention ubereinkommen
+group groupe grupo gruppo gruppe
 """.split())
 _TREATY_LINKS = frozenset("of de d' di von del du the la le l'".split())
 _OF = frozenset("of de du des d' di del della dell' der".split())
@@ -339,7 +340,8 @@ def _build_index() -> _Index:
             if name:
                 for variant in _name_variants(name, "en"):
                     add(variant, _Entry(country.alpha_3, "name"))
-    for key in ("reunion", "maurice", "saint-martin", "saint martin", "man", "christmas", "norfolk", "heard"):
+    for key in ("reunion", "maurice", "saint-martin", "saint martin", "man", "christmas", "norfolk", "heard",
+                "santa elena"):
         entries.pop(key, None)
     for code, value in data["names"].items():
         for form in _forms(value):
@@ -619,7 +621,8 @@ def _keep(text: str, folded: str, candidate: tuple[int, int, str, _Entry], index
 
 
 def _in_treaty_name(text: str, folded: str, start: int, end: int) -> bool:
-    """A capital naming a treaty or a process: "the Minsk agreements", "la Convention d'Ottawa"."""
+    """A capital naming a treaty, a process or a group of states: "the Minsk agreements", "la
+    Convention d'Ottawa", "el Grupo de Lima"."""
     if fold(_word_after(text, end)) in _TREATY_WORDS:
         return True
     words = folded[max(0, start - 40):start].replace("'", "' ").split()[-3:]

@@ -470,6 +470,10 @@ def test_capitals_spelt_like_common_words(text: str, found: list[str]) -> None:
     ("Les combattants de l'État islamique en Irak et au Levant menacent l'Irak.", ["IRQ"]),
     ("Air China and Air France resumed flights to China.", ["CHN"]),
     ("An Air Algérie plane landed in Paris.", ["FRA"]),
+    ("El Grupo de Lima condenó la represión en Caracas.", ["VEN"]),
+    ("The Lima Group and the OSCE Minsk Group met in Lima.", ["PER"]),
+    ("Este año, los países del este de Europa no cerraron sus embajadas.", []),
+    ("Hubo choques en Santa Elena de Uairén, en la frontera con Brasil.", ["BRA"]),
 ])
 def test_organisations_and_companies_named_after_a_country(text: str, found: list[str]) -> None:
     assert [m.country for m in find_mentions(text)] == found
