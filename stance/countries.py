@@ -80,6 +80,7 @@ class _Entry:
     capital: bool = True  # the first letter must be a capital
     terms: tuple[tuple[dt.date, dt.date | None], ...] = ()
     surname: bool = False  # a leader's single-word name
+    genitive: bool = False  # a capital's German genitive ("Berlins"): a capitalised noun follows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,8 +355,10 @@ def _build_index() -> _Index:
             for form in _forms(value):
                 if form.startswith("="):  # matched only as written: its plain fold is a common word
                     add(form[1:], _Entry(code, kind, exact=form[1:]))
-                else:
-                    add(form, _Entry(code, kind))
+                    continue
+                add(form, _Entry(code, kind))
+                if kind == "capital" and " " not in form and not form.endswith(("s", "ß", "x", "z")):
+                    add(form + "s", _Entry(code, kind, genitive=True))  # Berlins, Moskaus, Pekings
     for code, by_language in data["demonyms"].items():
         for language, value in by_language.items():
             for form in _forms(value):
@@ -616,7 +619,7 @@ def _keep(text: str, folded: str, candidate: tuple[int, int, str, _Entry], index
         word, _ = _word_before(text, start)
         if word.lower() in _LOCATIVE or word.lower() in _CITY_LOCATIVE:
             return True
-        return not _named_person(text, folded, start, end, check_after=" " not in key)
+        return not _named_person(text, folded, start, end, check_after=" " not in key and not entry.genitive)
     return True
 
 

@@ -709,3 +709,9 @@ def test_the_holy_see_in_german_cases() -> None:
     text = "Die Nuntiatur des Heiligen Stuhls bleibt offen; Managua wies den Gesandten des Heiligen Stuhl aus."
     assert [(m.text, m.country) for m in find_mentions(text) if m.country == "VAT"] == [
         ("Heiligen Stuhls", "VAT"), ("Heiligen Stuhl", "VAT")]
+
+
+def test_capitals_in_the_german_genitive() -> None:
+    text = "Berlins Reaktion kam prompt, Moskaus Antwort auch; Pekings Haltung blieb unklar."
+    assert [(m.text, m.country) for m in find_mentions(text)] == [
+        ("Berlins", "DEU"), ("Moskaus", "RUS"), ("Pekings", "CHN")]
