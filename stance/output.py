@@ -74,6 +74,6 @@ def article_table(source: str, result: dict, *, level: str = "article", width: i
             lines.append(f"  {_clip(name, 23):<24}{c['stance']:<9}{c['confidence']:>6.2f}  "
                          f"{_clip(evidence, width)}")
             for conflict in c["conflicts"]:
-                lines.append(f"  {'':<24}{'also ' + conflict['stance']:<15}  "
+                lines.append(f"  {'':<20}{'also ' + conflict['stance']:<13}{conflict['confidence']:>6.2f}  "
                              f"{_clip(conflict['evidence'][0]['sentence'], width)}")
     return "\n".join(lines)

@@ -204,3 +204,17 @@ def test_country_laden_noise_never_crashes(trained_model, text):
     result = predict_article(text, date="2024-11-20", model=trained_model)
     for row in result["sentences"]:
         assert row["mention_end"] > row["mention_start"]
+
+
+def test_the_table_shows_each_conflict_with_its_confidence():
+    from stance.output import article_table
+
+    sentence = {"sentence": "Canada reopened its embassy.", "start": 0, "end": 28, "confidence": 0.41}
+    result = {"language": "en", "countries": [{
+        "country": "CAN", "name": "Canada", "stance": "closed", "confidence": 0.9, "role": "actor",
+        "evidence": [{**sentence, "sentence": "Canada closed its embassy.", "confidence": 0.9}],
+        "conflicts": [{"stance": "open", "confidence": 0.41, "evidence": [sentence]}]}]}
+    lines = article_table("a.txt", result).splitlines()
+    assert "closed" in lines[2] and "0.90" in lines[2]
+    assert "also open" in lines[3] and "0.41" in lines[3] and "Canada reopened" in lines[3]
+    assert lines[3].index("0.41") == lines[2].index("0.90")
