@@ -40,11 +40,14 @@ _NEGATORS = frozenset({
     "nunca", "ningun", "ninguna", "non", "mai", "nessun", "nessuna", "plus",
 })
 _NEGATION_SCOPE_END = frozenset(",;:()«»“”\"!?")
-# Words that open a new clause: the target's clause stops at them.
+# Words that open a new clause: the target's clause stops at them. Folded, like the tokens they
+# are compared with ("wahrend", not "während").
 _CLAUSE_BREAKS = frozenset({
     "while", "whereas", "but", "although", "though", "meanwhile", "however", "unlike",
     "tandis", "alors", "mais", "cependant", "contrairement",
-    "während", "aber", "jedoch", "mientras", "pero", "sino", "mentre", "invece", "ma",
+    "wahrend", "aber", "jedoch", "sondern", "obwohl", "wahrenddessen",
+    "mientras", "pero", "sino", "aunque",
+    "mentre", "invece", "ma", "tuttavia", "sebbene", "benche",
     ";",
 })
 
