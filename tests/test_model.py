@@ -95,6 +95,20 @@ def test_posture_cues_in_german_italian_and_spanish(sentence, country, label):
     assert f"cue_{label}" in local.split()
 
 
+@pytest.mark.parametrize("sentence, first, second", [
+    ("Frankreich hält seine Botschaft geöffnet, während Deutschland seine geschlossen hat.",
+     "Frankreich", "Deutschland"),
+    ("Francia mantiene abierta su embajada, mientras que Alemania la ha cerrado.", "Francia", "Alemania"),
+    ("La Francia tiene aperta l'ambasciata, mentre la Germania l'ha chiusa.", "La Francia", "la Germania"),
+])
+def test_clause_breaks_in_german_spanish_and_italian(sentence, first, second):
+    spans = {name: (sentence.index(name), sentence.index(name) + len(name)) for name in (first, second)}
+    _, local_first = target_views(sentence, [spans[first]], [spans[second]])
+    _, local_second = target_views(sentence, [spans[second]], [spans[first]])
+    assert "cue_open" in local_first.split() and "cue_closed" not in local_first.split()
+    assert "cue_closed" in local_second.split() and "cue_open" not in local_second.split()
+
+
 def test_a_posture_named_as_another_countrys_is_not_the_targets():
     sentence = "Russia declined to comment on the closure of the American embassy."
     _, local_rus = target_views(sentence, [(0, 6)], [(50, 58)])
