@@ -715,3 +715,9 @@ def test_capitals_in_the_german_genitive() -> None:
     text = "Berlins Reaktion kam prompt, Moskaus Antwort auch; Pekings Haltung blieb unklar."
     assert [(m.text, m.country) for m in find_mentions(text)] == [
         ("Berlins", "DEU"), ("Moskaus", "RUS"), ("Pekings", "CHN")]
+
+
+def test_the_netherlands_in_the_german_dative_and_rutte_by_surname() -> None:
+    text = "Der Minister wurde aus den Niederlanden ausgewiesen; Rutte nannte das unvermeidlich."
+    assert [(m.text, m.country) for m in find_mentions(text, date="2017-03-12")] == [
+        ("den Niederlanden", "NLD"), ("Rutte", "NLD")]
