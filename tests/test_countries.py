@@ -351,6 +351,30 @@ def test_date_accepts_date_objects_and_rejects_garbage() -> None:
         ("Sergueï Lavrov a reçu Laurent Fabius.", "Laurent Fabius", "FRA", "2014-05-01", True),
         ("Steinmeier traf Lawrow.", "Steinmeier", "DEU", "2015-05-01", True),
         ("Steinmeier traf Lawrow.", "Steinmeier", "DEU", "2017-02-15", False),
+            # Africa, Latin America, Asia and Europe
+        ("Uhuru Kenyatta a reçu Paul Kagame à Nairobi.", "Uhuru Kenyatta", "KEN", "2019-05-01", True),
+        ("Uhuru Kenyatta a reçu Paul Kagame à Nairobi.", "Paul Kagame", "RWA", "2019-05-01", True),
+        ("President Ruto told reporters in Nairobi.", "Ruto", "KEN", "2023-03-01", True),
+        ("Le président Félix Tshisekedi a dénoncé l'agression.", "Félix Tshisekedi", "COD", "2024-06-01", True),
+        ("Le président Félix Tshisekedi a dénoncé l'agression.", "Félix Tshisekedi", "COD", "2018-06-01", False),
+        ("Mutharika arrived in Lilongwe.", "Mutharika", "MWI", "2011-01-01", True),
+        ("Mutharika arrived in Lilongwe.", "Mutharika", "MWI", "2022-01-01", False),
+        ("Dina Boluarte met the envoy.", "Dina Boluarte", "PER", "2023-05-01", True),
+        ("Dina Boluarte met the envoy.", "Dina Boluarte", "PER", "2025-11-01", False),
+        ("José Jerí met the envoy.", "José Jerí", "PER", "2025-12-01", True),
+        ("Nayib Bukele criticised Washington.", "Nayib Bukele", "SLV", "2022-01-01", True),
+        ("Sheikh Hasina flew to India.", "Sheikh Hasina", "BGD", "2024-08-04", True),
+        ("Sheikh Hasina flew to India.", "Sheikh Hasina", "BGD", "2024-08-06", False),
+        ("Prayut Chan-o-cha met the Chinese envoy.", "Prayut Chan-o-cha", "THA", "2019-01-01", True),
+        ("Jacinda Ardern a annoncé sa démission.", "Jacinda Ardern", "NZL", "2023-01-19", True),
+        ("Kassym-Jomart Tokaïev a reçu Vladimir Poutine.", "Kassym-Jomart Tokaïev", "KAZ", "2023-01-01", True),
+        ("Salomé Zourabichvili a reçu Emmanuel Macron.", "Salomé Zourabichvili", "GEO", "2023-01-01", True),
+        ("Salomé Zourabichvili a reçu Emmanuel Macron.", "Salomé Zourabichvili", "GEO", "2025-06-01", False),
+        ("Ignazio Cassis a convoqué l'ambassadeur.", "Ignazio Cassis", "CHE", "2022-01-01", True),
+        ("Ana Brnabić met the EU envoy.", "Ana Brnabić", "SRB", "2020-01-01", True),
+        ("Maia Sandu a condamné Moscou.", "Maia Sandu", "MDA", "2023-01-01", True),
+        ("Kim Jong-il met the Russian president.", "Kim Jong-il", "PRK", "2011-08-24", True),
+        ("Kim Jong-il met the Russian president.", "Kim Jong-il", "PRK", "2012-01-01", False),
     ],
 )
 def test_more_leaders_resolved_with_dates(text: str, mention: str, country: str, date: str,
@@ -670,39 +694,6 @@ def test_index_cache_file_is_written_reused_and_rebuilt_when_broken(tmp_path, mo
         assert find_mentions("Washington affirme que l’ambassade restera fermée.")[0].country == "USA"
     finally:
         countries._index.cache_clear()
-
-
-@pytest.mark.parametrize(
-    ("text", "mention", "country", "date", "expected"),
-    [
-        ("Uhuru Kenyatta a reçu Paul Kagame à Nairobi.", "Uhuru Kenyatta", "KEN", "2019-05-01", True),
-        ("Uhuru Kenyatta a reçu Paul Kagame à Nairobi.", "Paul Kagame", "RWA", "2019-05-01", True),
-        ("President Ruto told reporters in Nairobi.", "Ruto", "KEN", "2023-03-01", True),
-        ("Le président Félix Tshisekedi a dénoncé l'agression.", "Félix Tshisekedi", "COD", "2024-06-01", True),
-        ("Le président Félix Tshisekedi a dénoncé l'agression.", "Félix Tshisekedi", "COD", "2018-06-01", False),
-        ("Mutharika arrived in Lilongwe.", "Mutharika", "MWI", "2011-01-01", True),
-        ("Mutharika arrived in Lilongwe.", "Mutharika", "MWI", "2022-01-01", False),
-        ("Dina Boluarte met the envoy.", "Dina Boluarte", "PER", "2023-05-01", True),
-        ("Dina Boluarte met the envoy.", "Dina Boluarte", "PER", "2025-11-01", False),
-        ("José Jerí met the envoy.", "José Jerí", "PER", "2025-12-01", True),
-        ("Nayib Bukele criticised Washington.", "Nayib Bukele", "SLV", "2022-01-01", True),
-        ("Sheikh Hasina flew to India.", "Sheikh Hasina", "BGD", "2024-08-04", True),
-        ("Sheikh Hasina flew to India.", "Sheikh Hasina", "BGD", "2024-08-06", False),
-        ("Prayut Chan-o-cha met the Chinese envoy.", "Prayut Chan-o-cha", "THA", "2019-01-01", True),
-        ("Jacinda Ardern a annoncé sa démission.", "Jacinda Ardern", "NZL", "2023-01-19", True),
-        ("Kassym-Jomart Tokaïev a reçu Vladimir Poutine.", "Kassym-Jomart Tokaïev", "KAZ", "2023-01-01", True),
-        ("Salomé Zourabichvili a reçu Emmanuel Macron.", "Salomé Zourabichvili", "GEO", "2023-01-01", True),
-        ("Salomé Zourabichvili a reçu Emmanuel Macron.", "Salomé Zourabichvili", "GEO", "2025-06-01", False),
-        ("Ignazio Cassis a convoqué l'ambassadeur.", "Ignazio Cassis", "CHE", "2022-01-01", True),
-        ("Ana Brnabić met the EU envoy.", "Ana Brnabić", "SRB", "2020-01-01", True),
-        ("Maia Sandu a condamné Moscou.", "Maia Sandu", "MDA", "2023-01-01", True),
-        ("Kim Jong-il met the Russian president.", "Kim Jong-il", "PRK", "2011-08-24", True),
-        ("Kim Jong-il met the Russian president.", "Kim Jong-il", "PRK", "2012-01-01", False),
-    ],
-)
-def test_leaders_of_africa_latin_america_asia_and_europe_follow_their_terms(
-        text: str, mention: str, country: str, date: str, expected: bool) -> None:
-    assert _has(text, mention, country, "actor", date=date) is expected
 
 
 def test_the_holy_see_in_german_cases() -> None:
