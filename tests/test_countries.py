@@ -351,7 +351,7 @@ def test_date_accepts_date_objects_and_rejects_garbage() -> None:
         ("Sergueï Lavrov a reçu Laurent Fabius.", "Laurent Fabius", "FRA", "2014-05-01", True),
         ("Steinmeier traf Lawrow.", "Steinmeier", "DEU", "2015-05-01", True),
         ("Steinmeier traf Lawrow.", "Steinmeier", "DEU", "2017-02-15", False),
-            # Africa, Latin America, Asia and Europe
+        # Africa, Latin America, Asia and Europe
         ("Uhuru Kenyatta a reçu Paul Kagame à Nairobi.", "Uhuru Kenyatta", "KEN", "2019-05-01", True),
         ("Uhuru Kenyatta a reçu Paul Kagame à Nairobi.", "Paul Kagame", "RWA", "2019-05-01", True),
         ("President Ruto told reporters in Nairobi.", "Ruto", "KEN", "2023-03-01", True),
