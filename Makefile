@@ -58,4 +58,4 @@ label-studio: $(LS_STAMP)
 		--no-browser --host 127.0.0.1 --port $${LABEL_STUDIO_PORT:-8080} --internal-host 127.0.0.1
 
 clean:
-	rm -rf models .pytest_cache
+	rm -rf models .cache .pytest_cache
