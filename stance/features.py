@@ -372,6 +372,25 @@ def target_views(
     >>> local
     'xtgtx cut staff r_cut r_staff first_limited cue_limited rcue_limited cue_noclosed cue_noopen cue_noopposed'
     """
+    words, local, extras = target_tokens(sentence, target, others, places, window=window, stem=stem,
+                                         negation=negation, cues=cues, clauses=clauses)
+    return " ".join(words), " ".join(local + extras)
+
+
+def target_tokens(
+    sentence: str,
+    target: list[tuple[int, int]],
+    others: list[tuple[int, int]],
+    places: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
+    *,
+    window: int = 16,
+    stem: int = 0,
+    negation: bool = True,
+    cues: bool = True,
+    clauses: bool = True,
+) -> tuple[list[str], list[str], list[str]]:
+    """The tokens behind :func:`target_views`: the sentence view's words, the local view's words
+    and the local view's cue features, as lists (the model reads them without joining them)."""
     words = mark_owned_postures(tokens(mask(sentence, target, others, places), negation=negation))
     local = local_tokens(words, window=window)
     extras = cue_tokens(local) if cues else []
@@ -379,7 +398,7 @@ def target_views(
         words = mark_other_clauses(words)
     if stem:
         words, local = _stemmed(words, stem), _stemmed(local, stem)
-    return " ".join(words), " ".join(local + extras)
+    return words, local, extras
 
 
 _MARKS = re.compile(r"^((?:o_|of_|neg_)*)(.*)$")

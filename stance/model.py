@@ -20,17 +20,21 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from stance.features import CUE_PREFIXES, target_views
+from stance.features import CUE_PREFIXES, target_tokens
 
 REQUIRED = ("sentence", "mention_start", "mention_end")
 
 
-def _ngrams(text: str, *, ngram_range: tuple[int, int]) -> list[str]:
+def _ngrams(view: str | tuple[list[str], list[str]], *, ngram_range: tuple[int, int]) -> list[str]:
     """Word n-grams of a view; the cue features of :func:`stance.features.cue_tokens` are taken as
-    single features, never joined into n-grams."""
-    words, extras = [], []
-    for word in text.split():
-        (extras if word.startswith(CUE_PREFIXES) else words).append(word)
+    single features, never joined into n-grams. A view is ``(words, cue features)``, as
+    :meth:`StanceClassifier._views` gives it, or the joined text of :func:`stance.features.target_views`."""
+    if isinstance(view, str):
+        words, extras = [], []
+        for word in view.split():
+            (extras if word.startswith(CUE_PREFIXES) else words).append(word)
+    else:
+        words, extras = view
     low, high = ngram_range
     grams = list(words) if low == 1 else []
     if low <= 2 <= high:
@@ -42,8 +46,8 @@ def _ngrams(text: str, *, ngram_range: tuple[int, int]) -> list[str]:
 
 def _views(
     X: pd.DataFrame, *, window: int, stem: int, negation: bool, cues: bool, clauses: bool
-) -> tuple[list[str], list[str]]:
-    """The sentence and local views of every row of ``X``."""
+) -> tuple[list[tuple[list[str], list[str]]], list[tuple[list[str], list[str]]]]:
+    """The sentence and local views of every row of ``X``, each as ``(words, cue features)``."""
     if not isinstance(X, pd.DataFrame):
         raise TypeError(f"X must be a pandas DataFrame with columns {', '.join(REQUIRED)}, "
                         f"not {type(X).__name__}")
@@ -70,12 +74,12 @@ def _views(
                 target.append((s, e))
             else:
                 others.append((s, e))
-        a, b = target_views(
+        words, near, extras = target_tokens(
             sentence, target, others, where, window=window, stem=stem, negation=negation, cues=cues,
             clauses=clauses,
         )
-        full.append(a)
-        local.append(b)
+        full.append((words, []))
+        local.append((near, extras))
     return full, local
 
 
@@ -189,7 +193,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             min_df=self.min_df, sublinear_tf=True, dtype=np.float32,
         )
 
-    def _views(self, X: pd.DataFrame) -> tuple[list[str], list[str]]:
+    def _views(self, X: pd.DataFrame) -> tuple[list, list]:
         return _views(X, window=self.window, stem=self.stem, negation=self.negation, cues=self.cues,
                       clauses=self.clauses)
 
