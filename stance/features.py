@@ -199,8 +199,6 @@ CUES = {
                "rejet fustig inaccept verurt kritis conden rechaz condann deplor regret furious hostil "
                "violat irrespons object",
 }
-# The prefixes of the features cue_tokens adds to a local view.
-CUE_PREFIXES = ("r_", "first_", "cue_", "rcue_", "ocue_")
 # Words that make the noun before them belong to what follows: "the closure of the US embassy".
 _GENITIVES = frozenset({
     "of", "de", "des", "du", "d", "der", "von", "vom", "del", "della", "dello", "dei", "degli", "delle", "di",

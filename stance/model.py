@@ -20,21 +20,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from stance.features import CUE_PREFIXES, target_tokens
+from stance.features import target_tokens
 
 REQUIRED = ("sentence", "mention_start", "mention_end")
 
 
-def _ngrams(view: str | tuple[list[str], list[str]], *, ngram_range: tuple[int, int]) -> list[str]:
-    """Word n-grams of a view; the cue features of :func:`stance.features.cue_tokens` are taken as
-    single features, never joined into n-grams. A view is ``(words, cue features)``, as
-    :meth:`StanceClassifier._views` gives it, or the joined text of :func:`stance.features.target_views`."""
-    if isinstance(view, str):
-        words, extras = [], []
-        for word in view.split():
-            (extras if word.startswith(CUE_PREFIXES) else words).append(word)
-    else:
-        words, extras = view
+def _ngrams(view: tuple[list[str], list[str]], *, ngram_range: tuple[int, int]) -> list[str]:
+    """Word n-grams of a view ``(words, cue features)``, as :meth:`StanceClassifier._views` gives
+    it; the cue features of :func:`stance.features.cue_tokens` are taken as single features, never
+    joined into n-grams."""
+    words, extras = view
     low, high = ngram_range
     grams = list(words) if low == 1 else []
     if low <= 2 <= high:
